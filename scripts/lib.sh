@@ -1,0 +1,34 @@
+# Shared set-up for scripts/run.sh and scripts/test.sh: make sure Java 17+, Maven and ffmpeg are here.
+# On Debian/Ubuntu as root they are installed with apt-get; otherwise we stop and say how.
+
+die() {
+  echo "visionroi: $*" >&2
+  exit 1
+}
+
+apt_install() {
+  if [ "$(id -u)" != 0 ] || ! command -v apt-get >/dev/null 2>&1; then
+    die "$1 is missing. Install it first, e.g.: sudo apt-get install -y $2"
+  fi
+  echo "visionroi: $1 is missing; installing Debian package(s) $2" >&2
+  if [ -z "${VISIONROI_APT_UPDATED:-}" ]; then
+    apt-get update -qq </dev/null || die "apt-get update failed"
+    VISIONROI_APT_UPDATED=1
+  fi
+  # shellcheck disable=SC2086 # $2 is a list of package names
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $2 </dev/null >/dev/null \
+    || die "apt-get install $2 failed"
+}
+
+java_major() {
+  java -version 2>&1 | sed -n 's/.*version "\([0-9]*\).*/\1/p' | head -n 1
+}
+
+ensure_tools() {
+  command -v ffmpeg >/dev/null 2>&1 || apt_install ffmpeg ffmpeg
+  command -v setsid >/dev/null 2>&1 || apt_install setsid util-linux
+  if ! command -v java >/dev/null 2>&1 || [ "$(java_major)" -lt 17 ]; then
+    apt_install "Java 17 or newer" openjdk-17-jdk-headless
+  fi
+  command -v mvn >/dev/null 2>&1 || apt_install maven maven
+}

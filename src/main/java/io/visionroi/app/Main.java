@@ -1,0 +1,141 @@
+package io.visionroi.app;
+
+import io.visionroi.camera.FfmpegProcess;
+import io.visionroi.camera.GroupRecord;
+import io.visionroi.config.ConfigException;
+import io.visionroi.config.ConfigLoader;
+import io.visionroi.config.ServiceConfig;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.net.InetAddress;
+import java.time.Duration;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * Entry point: parse the command line, load the config, build Vert.x, deploy, and stop cleanly on SIGTERM
+ * or SIGINT. Exit codes (contract §1): 0 clean stop, 2 bad command line or config, 1 anything else.
+ */
+public final class Main {
+
+  private static final Logger LOG = LoggerFactory.getLogger(Main.class);
+  static final int EXIT_OK = 0;
+  static final int EXIT_FAILURE = 1;
+  static final int EXIT_USAGE = 2;
+
+  /** The whole stop must end by then, stuck verticle or not (contract: 2 s at most). */
+  private static final Duration STOP_DEADLINE = Duration.ofMillis(1500);
+  private static final Duration VERTX_CLOSE_WAIT = Duration.ofMillis(1000);
+
+  private Main() {
+  }
+
+  public static void main(String[] args) {
+    CommandLine commandLine;
+    try {
+      commandLine = CommandLine.parse(args);
+    } catch (IllegalArgumentException e) {
+      System.err.println("visionroi: " + e.getMessage() + "\n" + CommandLine.USAGE);
+      System.exit(EXIT_USAGE);
+      return;
+    }
+    if (commandLine.cluster()) {
+      System.err.println("visionroi: --cluster is not available in this build yet; run without it");
+      System.exit(EXIT_USAGE);
+      return;
+    }
+
+    Vertx vertx = Vertx.vertx();
+    ServiceConfig config;
+    try {
+      config = await(ConfigLoader.load(vertx, commandLine.config()));
+    } catch (ConfigException e) {
+      System.err.println("visionroi: " + commandLine.config() + ": " + e.getMessage());
+      vertx.close();
+      System.exit(EXIT_USAGE);
+      return;
+    }
+
+    GroupRecord groups = new GroupRecord(GroupRecord.defaultDir());
+    groups.reapLeftovers();
+    FfmpegProcess.recordGroupsIn(groups);
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> stop(vertx, groups), "visionroi-stop"));
+    try {
+      Service service = await(Service.deploy(vertx, config, nodeName()));
+      LOG.info("VisionROI started: {} camera(s), viewer at http://localhost:{}/", config.cameras().size(),
+          service.httpPort());
+    } catch (RuntimeException e) {
+      LOG.error("cannot start: {}", e.getMessage(), e);
+      exitStatus = EXIT_FAILURE;
+      System.exit(EXIT_FAILURE);
+    }
+  }
+
+  private static volatile int exitStatus = EXIT_OK;
+
+  /**
+   * The shutdown hook (SIGTERM, SIGINT, System.exit). ffmpeg groups are killed first, directly, so the
+   * guarantee "no ffmpeg left" never depends on a verticle; then Vert.x closes (viewers get 1001) within a
+   * bound; a deadline thread halts the JVM if anything hangs. halt() also gives exit code 0 instead of
+   * the JVM's 143/130 after a signal.
+   */
+  private static void stop(Vertx vertx, GroupRecord groups) {
+    long begin = System.nanoTime();
+    LOG.info("stopping");
+    Thread deadline = new Thread(() -> {
+      try {
+        Thread.sleep(STOP_DEADLINE.toMillis());
+      } catch (InterruptedException e) {
+        return;
+      }
+      LOG.warn("stop deadline of {} ms reached: halting", STOP_DEADLINE.toMillis());
+      FfmpegProcess.killAll(Duration.ofMillis(200));
+      Runtime.getRuntime().halt(exitStatus);
+    }, "visionroi-stop-deadline");
+    deadline.setDaemon(true);
+    deadline.start();
+
+    FfmpegProcess.killAll(Duration.ofMillis(500));
+    try {
+      vertx.close().toCompletionStage().toCompletableFuture().get(VERTX_CLOSE_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (ExecutionException | TimeoutException e) {
+      LOG.warn("Vert.x did not close cleanly: {}", e.toString());
+    }
+    FfmpegProcess.killAll(Duration.ofMillis(200)); // anything a verticle started while closing
+    groups.delete();
+    LOG.info("stopped in {} ms", TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - begin));
+    Runtime.getRuntime().halt(exitStatus);
+  }
+
+  private static <T> T await(Future<T> future) {
+    try {
+      return future.toCompletionStage().toCompletableFuture().get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted", e);
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof RuntimeException r) {
+        throw r;
+      }
+      throw new IllegalStateException(e.getCause().getMessage(), e.getCause());
+    }
+  }
+
+  private static String nodeName() {
+    String host = System.getenv("HOSTNAME");
+    if (host != null && !host.isBlank()) {
+      return host;
+    }
+    try {
+      return InetAddress.getLocalHost().getHostName();
+    } catch (java.io.IOException e) {
+      return "localhost";
+    }
+  }
+}

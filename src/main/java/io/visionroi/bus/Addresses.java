@@ -1,0 +1,43 @@
+package io.visionroi.bus;
+
+/**
+ * Every event-bus address of the service, in one place. Per camera:
+ * <ul>
+ *   <li>{@code camera.<id>.frames}: publish, a {@link Frame} per JPEG read from ffmpeg;</li>
+ *   <li>{@code camera.<id>.state}: publish, a status JSON (see {@link CameraStatus}) on every state change and, while an
+ *       outage lasts, again every {@code outageRetry}; viewers of an {@code outage} status are closed;</li>
+ *   <li>{@code camera.<id>.control}: request/reply to the camera's supervisor: {@code status}, {@code restart};</li>
+ *   <li>{@code camera.<id>.snapshot}: request/reply to the camera's worker: the latest {@link Frame};</li>
+ *   <li>{@code camera.<id>.ffmpeg}: request/reply, supervisor to worker: {@link FfmpegCommand} actions;</li>
+ *   <li>{@code camera.<id>.ffmpeg.events}: send, worker to supervisor: ffmpeg generation started, exited, failed.</li>
+ * </ul>
+ */
+public final class Addresses {
+
+  private Addresses() {
+  }
+
+  public static String frames(String cameraId) {
+    return "camera." + cameraId + ".frames";
+  }
+
+  public static String state(String cameraId) {
+    return "camera." + cameraId + ".state";
+  }
+
+  public static String control(String cameraId) {
+    return "camera." + cameraId + ".control";
+  }
+
+  public static String snapshot(String cameraId) {
+    return "camera." + cameraId + ".snapshot";
+  }
+
+  public static String ffmpeg(String cameraId) {
+    return "camera." + cameraId + ".ffmpeg";
+  }
+
+  public static String ffmpegEvents(String cameraId) {
+    return "camera." + cameraId + ".ffmpeg.events";
+  }
+}

@@ -1,0 +1,21 @@
+package io.visionroi.bus;
+
+import java.util.Locale;
+
+/** A camera's state as the API and viewers see it (contract §3). */
+public enum CameraState {
+  STARTING, LIVE, OUTAGE, STOPPED, FAILED;
+
+  public String wireName() {
+    return name().toLowerCase(Locale.ROOT);
+  }
+
+  public static CameraState fromWireName(String name) {
+    return valueOf(name.toUpperCase(Locale.ROOT));
+  }
+
+  /** States in which viewers are closed with 1013 and sent away to retry. */
+  public boolean sendsViewersAway() {
+    return this == OUTAGE || this == FAILED;
+  }
+}

@@ -1,0 +1,40 @@
+package io.visionroi.bus;
+
+import io.visionroi.config.CameraConfig;
+import io.vertx.core.json.JsonObject;
+
+/**
+ * A camera's status as the API answers it and viewers receive it (contract §3). Passwords in the URL are
+ * already masked.
+ *
+ * @param node           the node running the camera, null when none does
+ * @param reason         why it is in its state (outage, failed, stopped), or null
+ * @param lastFrameAgeMs null before the first frame
+ * @param pid            ffmpeg's pid (== its process group) while one runs, else null
+ */
+public record CameraStatus(String id, String name, String node, CameraState state, String reason, double fps,
+    Long lastFrameAgeMs, long frames, long restarts, Long pid, long generation, String lastError, String url) {
+
+  /** A camera that no node runs. */
+  public static CameraStatus notRunning(CameraConfig camera, String reason) {
+    return new CameraStatus(camera.id(), camera.name(), null, CameraState.STOPPED, reason, 0, null, 0, 0, null, 0,
+        null, camera.maskedUrl());
+  }
+
+  public JsonObject toJson() {
+    return new JsonObject()
+        .put("id", id)
+        .put("name", name)
+        .put("node", node)
+        .put("state", state.wireName())
+        .put("reason", reason)
+        .put("fps", fps)
+        .put("lastFrameAgeMs", lastFrameAgeMs)
+        .put("frames", frames)
+        .put("restarts", restarts)
+        .put("pid", pid)
+        .put("generation", generation)
+        .put("lastError", lastError)
+        .put("url", url);
+  }
+}

@@ -1,0 +1,182 @@
+package io.visionroi.config;
+
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * Turns the config JSON into a {@link ServiceConfig}, or a {@link ConfigException} listing every problem
+ * with its key path ({@code cameras[2].url: ...}). Unknown keys and wrong types are errors, never ignored.
+ */
+public final class ConfigParser {
+
+  public static final String DEFAULT_HOST = "0.0.0.0";
+  public static final int DEFAULT_PORT = 8080;
+  private static final double MAX_SECONDS = 3600;
+  private static final Pattern CAMERA_ID = Pattern.compile("[A-Za-z0-9_-]{1,64}");
+
+  private final List<String> problems = new ArrayList<>();
+
+  private ConfigParser() {
+  }
+
+  public static ServiceConfig parse(JsonObject json) {
+    return new ConfigParser().service(json);
+  }
+
+  private ServiceConfig service(JsonObject root) {
+    allowOnly(root, "", Set.of("http", "stream", "ffmpeg", "cameras"));
+
+    JsonObject http = section(root, "http", Set.of("host", "port"));
+    String host = string(http, "http.host", "host", DEFAULT_HOST);
+    int port = integer(http, "http.port", "port", DEFAULT_PORT, 0, 65535);
+
+    JsonObject stream = section(root, "stream", Set.of("outageGrace", "outageRetry", "maxFrameDelay", "sendTimeout"));
+    StreamSettings timings = new StreamSettings(
+        seconds(stream, "stream.outageGrace", "outageGrace", 3.5),
+        seconds(stream, "stream.outageRetry", "outageRetry", 1.5),
+        seconds(stream, "stream.maxFrameDelay", "maxFrameDelay", 1.5),
+        seconds(stream, "stream.sendTimeout", "sendTimeout", 0.6));
+
+    JsonObject ffmpeg = section(root, "ffmpeg", Set.of("path"));
+    String ffmpegPath = string(ffmpeg, "ffmpeg.path", "path", "ffmpeg");
+
+    List<CameraConfig> cameras = cameras(root);
+    if (!problems.isEmpty()) {
+      throw new ConfigException(problems);
+    }
+    return new ServiceConfig(host, port, timings, ffmpegPath, cameras);
+  }
+
+  private List<CameraConfig> cameras(JsonObject root) {
+    Object value = root.getValue("cameras");
+    if (value == null) {
+      return List.of();
+    }
+    if (!(value instanceof JsonArray array)) {
+      problems.add("cameras: must be an array of camera objects");
+      return List.of();
+    }
+    List<CameraConfig> cameras = new ArrayList<>();
+    Set<String> ids = new HashSet<>();
+    for (int i = 0; i < array.size(); i++) {
+      String path = "cameras[" + i + "]";
+      if (!(array.getValue(i) instanceof JsonObject camera)) {
+        problems.add(path + ": must be an object with at least id and url");
+        continue;
+      }
+      allowOnly(camera, path + ".", Set.of("id", "name", "url"));
+      String id = required(camera, path + ".id", "id");
+      String url = required(camera, path + ".url", "url");
+      String name = string(camera, path + ".name", "name", id);
+      if (id != null) {
+        if (!CAMERA_ID.matcher(id).matches()) {
+          problems.add(path + ".id: '" + id + "' must be 1 to 64 of A-Z a-z 0-9 _ -");
+        } else if (!ids.add(id)) {
+          problems.add(path + ".id: '" + id + "' is used by another camera");
+        }
+      }
+      if (url != null) {
+        CameraSource.problem(url).ifPresent(p -> problems.add(path + ".url: " + p + " (" + Secrets.mask(url) + ")"));
+      }
+      cameras.add(new CameraConfig(id, name, url));
+    }
+    return cameras;
+  }
+
+  private void allowOnly(JsonObject object, String prefix, Set<String> allowed) {
+    for (String key : object.fieldNames()) {
+      if (!allowed.contains(key)) {
+        problems.add(prefix + key + ": unknown key (allowed: " + String.join(", ", allowed.stream().sorted().toList()) + ")");
+      }
+    }
+  }
+
+  private JsonObject section(JsonObject root, String key, Set<String> allowed) {
+    Object value = root.getValue(key);
+    if (value == null) {
+      return new JsonObject();
+    }
+    if (!(value instanceof JsonObject object)) {
+      problems.add(key + ": must be an object");
+      return new JsonObject();
+    }
+    allowOnly(object, key + ".", allowed);
+    return object;
+  }
+
+  private String required(JsonObject object, String path, String key) {
+    if (object.getValue(key) == null) {
+      problems.add(path + ": is required");
+      return null;
+    }
+    return string(object, path, key, null);
+  }
+
+  private String string(JsonObject object, String path, String key, String fallback) {
+    Object value = object.getValue(key);
+    if (value == null) {
+      return fallback;
+    }
+    if (!(value instanceof String text)) {
+      problems.add(path + ": must be a string, not " + describe(value));
+      return fallback;
+    }
+    if (text.isBlank()) {
+      problems.add(path + ": must not be empty");
+      return fallback;
+    }
+    return text;
+  }
+
+  private int integer(JsonObject object, String path, String key, int fallback, int min, int max) {
+    Object value = object.getValue(key);
+    if (value == null) {
+      return fallback;
+    }
+    if (!(value instanceof Number number) || number.doubleValue() != Math.rint(number.doubleValue())) {
+      problems.add(path + ": must be a whole number, not " + describe(value));
+      return fallback;
+    }
+    long n = number.longValue();
+    if (n < min || n > max) {
+      problems.add(path + ": " + n + " is out of range " + min + ".." + max);
+      return fallback;
+    }
+    return (int) n;
+  }
+
+  private Duration seconds(JsonObject object, String path, String key, double fallback) {
+    Object value = object.getValue(key);
+    double s = fallback;
+    if (value != null) {
+      if (!(value instanceof Number number)) {
+        problems.add(path + ": must be a number of seconds, not " + describe(value));
+      } else if (number.doubleValue() < 0 || number.doubleValue() > MAX_SECONDS || Double.isNaN(number.doubleValue())) {
+        problems.add(path + ": " + number + " is out of range 0.." + (int) MAX_SECONDS + " seconds");
+      } else {
+        s = number.doubleValue();
+      }
+    }
+    return Duration.ofMillis(Math.round(s * 1000));
+  }
+
+  private static String describe(Object value) {
+    if (value instanceof String s) {
+      return "the string \"" + Secrets.mask(s) + "\"";
+    }
+    if (value instanceof JsonObject) {
+      return "an object";
+    }
+    if (value instanceof JsonArray) {
+      return "an array";
+    }
+    return value.getClass() == Boolean.class ? "a boolean" : String.valueOf(value);
+  }
+}

@@ -1,0 +1,64 @@
+package io.visionroi.http;
+
+import io.visionroi.bus.Addresses;
+import io.visionroi.bus.CameraStatus;
+import io.visionroi.bus.Frame;
+import io.visionroi.config.CameraConfig;
+import io.vertx.core.Future;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.EventBus;
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.eventbus.ReplyFailure;
+import io.vertx.core.json.JsonObject;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The configured cameras as the HTTP side sees them: asks each camera's supervisor and worker over the
+ * event bus, wherever they run. A camera that nobody runs is reported {@code stopped}.
+ */
+final class CameraDirectory {
+
+  private static final DeliveryOptions ASK = new DeliveryOptions().setSendTimeout(2000);
+
+  private final EventBus bus;
+  private final Map<String, CameraConfig> cameras = new LinkedHashMap<>();
+
+  CameraDirectory(EventBus bus, List<CameraConfig> cameras) {
+    this.bus = bus;
+    cameras.forEach(c -> this.cameras.put(c.id(), c));
+  }
+
+  Optional<CameraConfig> find(String id) {
+    return Optional.ofNullable(cameras.get(id));
+  }
+
+  Future<List<JsonObject>> statuses() {
+    List<Future<JsonObject>> all = cameras.keySet().stream().map(this::status).toList();
+    return Future.all(all).map(done -> all.stream().map(Future::result).toList());
+  }
+
+  /** Never fails: a camera whose supervisor does not answer is reported stopped. */
+  Future<JsonObject> status(String id) {
+    return bus.<JsonObject>request(Addresses.control(id), "status", ASK)
+        .map(reply -> reply.body())
+        .recover(e -> Future.succeededFuture(notRunning(cameras.get(id), e)));
+  }
+
+  Future<JsonObject> restart(String id) {
+    return bus.<JsonObject>request(Addresses.control(id), "restart", ASK).map(reply -> reply.body());
+  }
+
+  Future<Frame> latestFrame(String id) {
+    return bus.<Frame>request(Addresses.snapshot(id), "latest", ASK).map(reply -> reply.body());
+  }
+
+  private static JsonObject notRunning(CameraConfig camera, Throwable why) {
+    String reason = why instanceof ReplyException r && r.failureType() == ReplyFailure.NO_HANDLERS
+        ? "not running on any node" : "no answer: " + why.getMessage();
+    return CameraStatus.notRunning(camera, reason).toJson();
+  }
+}

@@ -1,0 +1,15 @@
+package io.visionroi.http;
+
+/** The WebSocket close codes viewers see (README, "WebSocket close codes"). */
+final class CloseCodes {
+
+  /** The service is stopping. */
+  static final short GOING_AWAY = 1001;
+  /** The camera has no video (outage) or failed: reconnect after a short pause. */
+  static final short TRY_AGAIN_LATER = 1013;
+  /** This viewer's writes stayed blocked longer than {@code stream.sendTimeout}. */
+  static final short VIEWER_TOO_SLOW = 4008;
+
+  private CloseCodes() {
+  }
+}

@@ -1,0 +1,160 @@
+package io.visionroi.http;
+
+import io.visionroi.bus.CameraState;
+import io.visionroi.bus.Frame;
+import io.visionroi.config.ServiceConfig;
+import io.vertx.core.AbstractVerticle;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.http.ServerWebSocket;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.StaticHandler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.List;
+import java.util.function.Consumer;
+
+/**
+ * The one HTTP port: the viewer page ({@code webroot/}), the REST API and the WebSocket bridge from the
+ * event bus to viewers. Knows cameras only through the event bus, never how ffmpeg runs.
+ */
+public class HttpVerticle extends AbstractVerticle {
+
+  private static final Logger LOG = LoggerFactory.getLogger(HttpVerticle.class);
+  /** How long a stop waits for viewers to receive their close frame. */
+  private static final long CLOSE_WAIT_MILLIS = 300;
+
+  private final ServiceConfig config;
+  private CameraDirectory directory;
+  private ViewerHub hub;
+  private HttpServer server;
+
+  public HttpVerticle(ServiceConfig config) {
+    this.config = config;
+  }
+
+  /** The port listened on: the configured one, or the one chosen when it was 0. */
+  public int port() {
+    return server.actualPort();
+  }
+
+  @Override
+  public void start(Promise<Void> started) {
+    directory = new CameraDirectory(vertx.eventBus(), config.cameras());
+    hub = new ViewerHub(vertx.eventBus());
+
+    Router router = Router.router(vertx);
+    router.get("/api/cameras").handler(this::listCameras);
+    router.get("/api/cameras/:id").handler(this::getCamera);
+    router.get("/api/cameras/:id/snapshot.jpg").handler(this::snapshot);
+    router.post("/api/cameras/:id/restart").handler(this::restart);
+    router.get("/healthz").handler(this::health);
+    router.get("/ws/cameras/:id").handler(this::openViewer);
+    router.get("/ws/:id").handler(this::openViewer);
+    // The page for everything else, so a wrong method on an API path still gets its JSON 405.
+    router.getWithRegex("^/(?!api/|ws/).*").handler(StaticHandler.create("webroot").setCachingEnabled(false));
+    router.errorHandler(404, ctx -> error(ctx, 404, "not found: " + ctx.request().path()));
+    router.errorHandler(405, ctx -> error(ctx, 405, "method not allowed: " + ctx.request().method()));
+    router.errorHandler(500, ctx -> {
+      LOG.error("request {} failed", ctx.request().path(), ctx.failure());
+      error(ctx, 500, "internal error");
+    });
+
+    server = vertx.createHttpServer(new HttpServerOptions().setHost(config.httpHost()).setPort(config.httpPort()));
+    server.requestHandler(router).listen()
+        .onSuccess(s -> LOG.info("listening on http://{}:{}/", config.httpHost(), s.actualPort()))
+        .<Void>mapEmpty()
+        .onComplete(started);
+  }
+
+  @Override
+  public void stop(Promise<Void> stopped) {
+    // Viewers get their 1001 close frame before the server drops the connections, within a bound.
+    Future.any(hub.closeAll(CloseCodes.GOING_AWAY, "service stopping"), vertx.timer(CLOSE_WAIT_MILLIS))
+        .eventually(() -> server.close())
+        .<Void>mapEmpty()
+        .onComplete(stopped);
+  }
+
+  private void listCameras(RoutingContext ctx) {
+    directory.statuses().onSuccess(all -> send(ctx, 200, new JsonArray(List.copyOf(all)).encode()));
+  }
+
+  private void getCamera(RoutingContext ctx) {
+    withCamera(ctx, id -> directory.status(id).onSuccess(status -> json(ctx, 200, status)));
+  }
+
+  private void snapshot(RoutingContext ctx) {
+    withCamera(ctx, id -> directory.latestFrame(id).onComplete(result -> {
+      long grace = config.stream().outageGrace().toMillis();
+      Frame frame = result.succeeded() ? result.result() : null;
+      if (frame == null || (grace > 0 && frame.ageMillis(System.currentTimeMillis()) > grace)) {
+        error(ctx, 503, "no current frame for camera '" + id + "' (starting or in outage)");
+        return;
+      }
+      ctx.response().putHeader("Content-Type", "image/jpeg").putHeader("Cache-Control", "no-store")
+          .end(frame.jpeg());
+    }));
+  }
+
+  private void restart(RoutingContext ctx) {
+    withCamera(ctx, id -> directory.restart(id)
+        .onSuccess(status -> json(ctx, 202, status))
+        .onFailure(e -> error(ctx, 503, "camera '" + id + "' is not running: " + e.getMessage())));
+  }
+
+  private void health(RoutingContext ctx) {
+    directory.statuses().onSuccess(all -> {
+      JsonObject counts = new JsonObject();
+      for (CameraState state : CameraState.values()) {
+        counts.put(state.wireName(), 0);
+      }
+      all.forEach(s -> counts.put(s.getString("state"), counts.getInteger(s.getString("state")) + 1));
+      json(ctx, 200, new JsonObject().put("status", "UP").put("cameras", counts));
+    });
+  }
+
+  private void openViewer(RoutingContext ctx) {
+    withCamera(ctx, id -> {
+      boolean meta = "1".equals(ctx.request().getParam("meta"));
+      ctx.request().toWebSocket().onSuccess(socket -> attach(id, socket, meta))
+          .onFailure(e -> LOG.debug("camera {}: WebSocket upgrade failed: {}", id, e.getMessage()));
+    });
+  }
+
+  private void attach(String cameraId, ServerWebSocket socket, boolean meta) {
+    ViewerBridge viewer = new ViewerBridge(socket, meta, config.stream().maxFrameDelay().toMillis(),
+        config.stream().sendTimeout().toMillis());
+    hub.join(cameraId, viewer);
+    socket.closeHandler(v -> hub.leave(cameraId, viewer));
+    socket.exceptionHandler(e -> LOG.debug("camera {}: viewer socket error: {}", cameraId, e.getMessage()));
+    directory.status(cameraId).onSuccess(viewer::sendStatus);
+  }
+
+  private void withCamera(RoutingContext ctx, Consumer<String> action) {
+    String id = ctx.pathParam("id");
+    if (directory.find(id).isEmpty()) {
+      error(ctx, 404, "unknown camera '" + id + "'");
+      return;
+    }
+    action.accept(id);
+  }
+
+  private static void error(RoutingContext ctx, int status, String message) {
+    json(ctx, status, new JsonObject().put("error", message));
+  }
+
+  private static void json(RoutingContext ctx, int status, JsonObject body) {
+    send(ctx, status, body.encode());
+  }
+
+  private static void send(RoutingContext ctx, int status, String json) {
+    ctx.response().setStatusCode(status).putHeader("Content-Type", "application/json").end(json);
+  }
+}

@@ -1,0 +1,89 @@
+package io.visionroi.http;
+
+import io.visionroi.bus.Addresses;
+import io.visionroi.bus.CameraState;
+import io.visionroi.bus.Frame;
+import io.vertx.core.Future;
+import io.vertx.core.eventbus.EventBus;
+import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.json.JsonObject;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The viewers of this node, by camera. One frame subscription and one state subscription per watched
+ * camera, made when its first viewer comes and removed when its last one leaves; each frame is fanned out
+ * to the camera's viewers as the same immutable instance. An outage or failed status closes them all.
+ */
+final class ViewerHub {
+
+  private final EventBus bus;
+  private final Map<String, Audience> audiences = new HashMap<>();
+
+  private static final class Audience {
+    final Set<ViewerBridge> viewers = new LinkedHashSet<>();
+    MessageConsumer<Frame> frames;
+    MessageConsumer<JsonObject> states;
+  }
+
+  ViewerHub(EventBus bus) {
+    this.bus = bus;
+  }
+
+  void join(String cameraId, ViewerBridge viewer) {
+    Audience audience = audiences.computeIfAbsent(cameraId, id -> subscribe(id));
+    audience.viewers.add(viewer);
+  }
+
+  void leave(String cameraId, ViewerBridge viewer) {
+    Audience audience = audiences.get(cameraId);
+    if (audience != null && audience.viewers.remove(viewer) && audience.viewers.isEmpty()) {
+      audiences.remove(cameraId);
+      audience.frames.unregister();
+      audience.states.unregister();
+    }
+  }
+
+  int viewerCount(String cameraId) {
+    Audience audience = audiences.get(cameraId);
+    return audience == null ? 0 : audience.viewers.size();
+  }
+
+  /** Closes every viewer of every camera, for a stop. */
+  Future<Void> closeAll(short code, String reason) {
+    List<Future<Void>> closing = new ArrayList<>();
+    for (Audience audience : List.copyOf(audiences.values())) {
+      for (ViewerBridge viewer : List.copyOf(audience.viewers)) {
+        closing.add(viewer.close(code, reason));
+      }
+    }
+    return Future.join(closing).mapEmpty();
+  }
+
+  private Audience subscribe(String cameraId) {
+    Audience audience = new Audience();
+    audience.frames = bus.consumer(Addresses.frames(cameraId), m -> {
+      for (ViewerBridge viewer : audience.viewers) {
+        viewer.offer(m.body());
+      }
+    });
+    audience.states = bus.consumer(Addresses.state(cameraId), m -> onStatus(audience, m.body()));
+    return audience;
+  }
+
+  private void onStatus(Audience audience, JsonObject status) {
+    CameraState state = CameraState.fromWireName(status.getString("state"));
+    // Copy: a close makes the viewer leave, which changes the set.
+    for (ViewerBridge viewer : List.copyOf(audience.viewers)) {
+      viewer.sendStatus(status);
+      if (state.sendsViewersAway()) {
+        viewer.close(CloseCodes.TRY_AGAIN_LATER, state == CameraState.OUTAGE ? "camera outage" : "camera failed");
+      }
+    }
+  }
+}

@@ -1,0 +1,220 @@
+package io.visionroi.watchdog;
+
+import io.visionroi.bus.CameraState;
+import io.visionroi.bus.CameraStatus;
+import io.visionroi.bus.FfmpegAction;
+import io.visionroi.config.CameraConfig;
+import io.visionroi.config.StreamSettings;
+
+/**
+ * One camera's state machine: {@code starting -> live <-> outage}, any -> {@code failed}, any -> {@code stopped}.
+ * Pure logic on times handed in, so it is tested without Vert.x or ffmpeg; {@link WatchdogVerticle} feeds it
+ * events and carries out its {@link Decision}s.
+ * <p>
+ * Rules: a running ffmpeg generation with no frame for {@code outageGrace} (counted from its own start, so
+ * each generation gets the full grace to connect) is killed and replaced, and the camera is in outage. A
+ * generation that exited is replaced after the {@link RestartPacing} spacing; one that exited before any
+ * frame with an error that retrying will not fix makes the camera failed. While the outage lasts,
+ * viewers are sent away again at most every {@code outageRetry}. The first frame makes it live.
+ */
+final class CameraMonitor {
+
+  /**
+   * What to do after an event.
+   *
+   * @param action     what the camera's worker must do with ffmpeg, or null
+   * @param transition the state change to log, or null
+   * @param announce   publish the status (viewers of an outage are closed)
+   */
+  record Decision(FfmpegAction action, Transition transition, boolean announce) {
+    static final Decision NONE = new Decision(null, null, false);
+  }
+
+  record Transition(CameraState from, CameraState to, String reason) {
+  }
+
+  private final CameraConfig camera;
+  private final long grace;
+  private final long retry;
+  private final RestartPacing pacing;
+  private final long createdAt;
+
+  private CameraState state = CameraState.STARTING;
+  private String reason;
+  private String lastError;
+  private boolean running;
+  private long generation;
+  /** Frames of older generations are stale: in flight when their ffmpeg was replaced. */
+  private long minGeneration;
+  private long pid = -1;
+  private long lastStartAt = Long.MIN_VALUE / 2;
+  private long nextStartAt;
+  private long lastFrameAt;
+  private long lastAnnounceAt;
+  private long frames;
+  private long restarts;
+  private boolean started;
+  private double fps;
+  private long fpsSampleAt;
+  private long fpsSampleFrames;
+
+  CameraMonitor(CameraConfig camera, StreamSettings stream, long now) {
+    this.camera = camera;
+    this.grace = stream.outageGrace().toMillis();
+    this.retry = stream.outageRetry().toMillis();
+    this.pacing = new RestartPacing(stream.outageRetry());
+    this.createdAt = now;
+    this.fpsSampleAt = now;
+  }
+
+  CameraConfig camera() {
+    return camera;
+  }
+
+  CameraState state() {
+    return state;
+  }
+
+  /** The first start. */
+  Decision begin(long now) {
+    return new Decision(start(now), null, false);
+  }
+
+  Decision onStarted(long gen, long processId) {
+    if (gen > generation) {
+      generation = gen;
+      pid = processId;
+    }
+    return Decision.NONE;
+  }
+
+  Decision onFrame(long now, long gen) {
+    if (gen < minGeneration) {
+      return Decision.NONE;
+    }
+    lastFrameAt = now;
+    frames++;
+    if (state == CameraState.LIVE) {
+      return Decision.NONE;
+    }
+    pacing.reset();
+    return moveTo(now, CameraState.LIVE, null);
+  }
+
+  Decision onExited(long now, long gen, String error) {
+    if (gen != generation || !running) {
+      return Decision.NONE;
+    }
+    running = false;
+    pid = -1;
+    lastError = error;
+    nextStartAt = lastStartAt + pacing.nextSpacing(quietFor(now));
+    // A stream that breaks after giving video says nothing permanent, whatever ffmpeg's words.
+    boolean gaveVideo = lastFrameAt > lastStartAt;
+    return !gaveVideo && FailureClassifier.isPermanent(error) ? fail(now, error) : Decision.NONE;
+  }
+
+  Decision onSpawnFailed(long now, String error) {
+    running = false;
+    pid = -1;
+    lastError = error;
+    nextStartAt = lastStartAt + pacing.nextSpacing(quietFor(now));
+    return fail(now, error);
+  }
+
+  /** An operator asked for a new ffmpeg now. */
+  Decision restartNow(long now) {
+    return new Decision(start(now), null, false);
+  }
+
+  /** Called every few hundred ms. */
+  Decision tick(long now) {
+    sampleFps(now);
+    if (state == CameraState.STOPPED) {
+      return Decision.NONE;
+    }
+    FfmpegAction action = null;
+    Decision change = Decision.NONE;
+    if (running) {
+      if (grace > 0 && now - Math.max(lastFrameAt, lastStartAt) >= grace) {
+        change = enterOutage(now, "no video for " + seconds(grace));
+        running = false; // its grace is over: it goes, now or at the next paced start
+        pid = -1;
+        minGeneration = generation + 1;
+        nextStartAt = lastStartAt + pacing.nextSpacing(quietFor(now));
+        action = now >= nextStartAt ? start(now) : FfmpegAction.STOP;
+      }
+    } else {
+      if (grace > 0 && now - Math.max(lastFrameAt, createdAt) >= grace) {
+        change = enterOutage(now, lastError != null ? lastError : "no video for " + seconds(grace));
+      }
+      if (now >= nextStartAt) {
+        action = start(now);
+      }
+    }
+    boolean announce = change.announce();
+    if (!announce && state.sendsViewersAway() && retry > 0 && now - lastAnnounceAt >= retry) {
+      announce = true;
+      lastAnnounceAt = now;
+    }
+    return new Decision(action, change.transition(), announce);
+  }
+
+  CameraStatus status(long now, String node) {
+    return new CameraStatus(camera.id(), camera.name(), node, state, reason, fps,
+        lastFrameAt > 0 ? now - lastFrameAt : null, frames, restarts, pid > 0 ? pid : null, generation, lastError,
+        camera.maskedUrl());
+  }
+
+  private Decision enterOutage(long now, String why) {
+    if (state == CameraState.STARTING || state == CameraState.LIVE) {
+      return moveTo(now, CameraState.OUTAGE, why);
+    }
+    return Decision.NONE;
+  }
+
+  /** Failed again is no news: no log line, no extra announcement (the retry pace repeats it). */
+  private Decision fail(long now, String error) {
+    if (state == CameraState.FAILED) {
+      reason = error;
+      return Decision.NONE;
+    }
+    return moveTo(now, CameraState.FAILED, error);
+  }
+
+  private FfmpegAction start(long now) {
+    if (started) {
+      restarts++;
+    }
+    started = true;
+    running = true;
+    minGeneration = generation + 1;
+    lastStartAt = now;
+    return FfmpegAction.START;
+  }
+
+  private Decision moveTo(long now, CameraState to, String why) {
+    Transition transition = new Transition(state, to, why);
+    state = to;
+    reason = why;
+    lastAnnounceAt = now;
+    return new Decision(null, transition, true);
+  }
+
+  private long quietFor(long now) {
+    return now - Math.max(lastFrameAt, createdAt);
+  }
+
+  private void sampleFps(long now) {
+    long elapsed = now - fpsSampleAt;
+    if (elapsed >= 1000) {
+      fps = Math.round((frames - fpsSampleFrames) * 10_000.0 / elapsed) / 10.0;
+      fpsSampleAt = now;
+      fpsSampleFrames = frames;
+    }
+  }
+
+  private static String seconds(long millis) {
+    return (millis % 1000 == 0 ? String.valueOf(millis / 1000) : String.valueOf(millis / 1000.0)) + " s";
+  }
+}

@@ -1,0 +1,105 @@
+package io.visionroi.config;
+
+import io.vertx.core.json.JsonObject;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class ConfigParserTest {
+
+  private static List<String> problems(String json) {
+    return assertThrows(ConfigException.class, () -> ConfigParser.parse(new JsonObject(json))).problems();
+  }
+
+  @Test
+  void emptyConfigGetsTheContractDefaults() {
+    ServiceConfig config = ConfigParser.parse(new JsonObject());
+    assertEquals("0.0.0.0", config.httpHost());
+    assertEquals(8080, config.httpPort());
+    assertEquals(Duration.ofMillis(3500), config.stream().outageGrace());
+    assertEquals(Duration.ofMillis(1500), config.stream().outageRetry());
+    assertEquals(Duration.ofMillis(1500), config.stream().maxFrameDelay());
+    assertEquals(Duration.ofMillis(600), config.stream().sendTimeout());
+    assertEquals("ffmpeg", config.ffmpegPath());
+    assertTrue(config.cameras().isEmpty());
+  }
+
+  @Test
+  void readsAFullConfig() {
+    ServiceConfig config = ConfigParser.parse(new JsonObject("""
+        {"http": {"host": "127.0.0.1", "port": 9000},
+         "stream": {"outageGrace": 2, "outageRetry": 0.5, "maxFrameDelay": 0, "sendTimeout": 1.25},
+         "ffmpeg": {"path": "/usr/bin/ffmpeg"},
+         "cameras": [{"id": "a", "url": "rtsp://u:p@cam/1"}, {"id": "b-2", "name": "Door", "url": "/dev/video0"}]}
+        """));
+    assertEquals(9000, config.httpPort());
+    assertEquals(Duration.ofMillis(1250), config.stream().sendTimeout());
+    assertEquals(Duration.ZERO, config.stream().maxFrameDelay());
+    assertEquals("a", config.cameras().get(0).name(), "name defaults to the id");
+    assertEquals("Door", config.cameras().get(1).name());
+    assertEquals(CameraSource.RTSP, config.cameras().get(0).source());
+    assertEquals(CameraSource.DEVICE, config.cameras().get(1).source());
+  }
+
+  @Test
+  void unknownKeysAreNamedWithTheirPath() {
+    List<String> problems = problems("""
+        {"htp": {}, "stream": {"outageGrase": 1}, "cameras": [{"id": "a", "url": "x.mp4", "fps": 5}]}""");
+    assertEquals(3, problems.size(), problems.toString());
+    assertTrue(problems.get(0).startsWith("htp: unknown key"));
+    assertTrue(problems.get(1).startsWith("stream.outageGrase: unknown key"));
+    assertTrue(problems.get(2).startsWith("cameras[0].fps: unknown key"));
+  }
+
+  @Test
+  void wrongTypesAndRangesAreNamed() {
+    List<String> problems = problems("""
+        {"http": {"port": "80"}, "stream": {"outageGrace": -1, "sendTimeout": true}, "ffmpeg": {"path": 3}}""");
+    assertEquals(List.of(
+        "http.port: must be a whole number, not the string \"80\"",
+        "stream.outageGrace: -1 is out of range 0..3600 seconds",
+        "stream.sendTimeout: must be a number of seconds, not a boolean",
+        "ffmpeg.path: must be a string, not 3"), problems);
+  }
+
+  @Test
+  void camerasNeedValidUniqueIdsAndSupportedUrls() {
+    List<String> problems = problems("""
+        {"cameras": [{"url": "lavfi:testsrc"}, {"id": "a b", "url": "ftp://u:secret@h/x"},
+                     {"id": "c", "url": "lavfi:testsrc"}, {"id": "c", "url": "lavfi:"}, "nope"]}""");
+    assertEquals(List.of(
+        "cameras[0].id: is required",
+        "cameras[1].id: 'a b' must be 1 to 64 of A-Z a-z 0-9 _ -",
+        "cameras[1].url: unsupported scheme 'ftp://' (use rtsp, rtsps, http, https, udp, tcp, srt, a file path,"
+            + " /dev/video*, or lavfi:) (ftp://u:***@h/x)",
+        "cameras[3].id: 'c' is used by another camera",
+        "cameras[3].url: lavfi: needs a filtergraph, e.g. lavfi:testsrc2=size=640x480:rate=15 (lavfi:)",
+        "cameras[4]: must be an object with at least id and url"), problems);
+    assertFalse(problems.toString().contains("secret"));
+  }
+
+  @Test
+  void environmentBeatsTheFile() {
+    JsonObject merged = new JsonObject("""
+        {"stream": {"outageGrace": 3.5}, "STREAM_OUTAGE_GRACE": "0.8", "HTTP_PORT": "9123", "FFMPEG_PATH": "/opt/ff"}""");
+    ServiceConfig config = ConfigParser.parse(EnvOverrides.apply(merged));
+    assertEquals(Duration.ofMillis(800), config.stream().outageGrace());
+    assertEquals(9123, config.httpPort());
+    assertEquals("/opt/ff", config.ffmpegPath());
+  }
+
+  @Test
+  void badEnvironmentValueNamesTheVariable() {
+    ConfigException e = assertThrows(ConfigException.class,
+        () -> EnvOverrides.apply(new JsonObject().put("STREAM_OUTAGE_RETRY", "soon").put("HTTP_PORT", "80.5")));
+    assertEquals(List.of(
+        "STREAM_OUTAGE_RETRY (overrides stream.outageRetry): 'soon' is not a number",
+        "HTTP_PORT (overrides http.port): '80.5' is not a whole number"), e.problems());
+  }
+}

@@ -1,0 +1,117 @@
+package io.visionroi.support;
+
+import io.vertx.core.json.JsonObject;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/** The packaged jar ({@code target/visionroi.jar}) run as a child process, as an operator runs it. */
+public final class JarProcess implements AutoCloseable {
+
+  private static final Pattern STARTED = Pattern.compile("viewer at http://localhost:(\\d+)/");
+
+  public final Process process;
+  public final List<String> output = new CopyOnWriteArrayList<>();
+  private volatile int port = -1;
+
+  private JarProcess(Process process) {
+    this.process = process;
+    Thread reader = new Thread(this::read, "jar-output-" + process.pid());
+    reader.setDaemon(true);
+    reader.start();
+  }
+
+  public static Path jar() {
+    Path jar = Path.of(System.getProperty("visionroi.jar", "target/visionroi.jar"));
+    if (!Files.isRegularFile(jar)) {
+      throw new IllegalStateException(jar + " is missing: run mvn package first");
+    }
+    return jar;
+  }
+
+  /** Writes {@code config} (http on 127.0.0.1, a free port) to {@code dir} and starts the jar with it. */
+  public static JarProcess start(Path dir, JsonObject config, String... env) throws IOException {
+    Path file = dir.resolve("config.json");
+    Files.writeString(file, config.copy().put("http", new JsonObject().put("host", "127.0.0.1").put("port", 0))
+        .encodePrettily());
+    return startRaw(dir, List.of("--config", file.toString()), env);
+  }
+
+  /** Starts the jar with these arguments, as they are; {@code env} is NAME=VALUE pairs. */
+  public static JarProcess startRaw(Path dir, List<String> args, String... env) throws IOException {
+    List<String> command = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"), "-jar",
+        jar().toAbsolutePath().toString()));
+    command.addAll(args);
+    ProcessBuilder builder = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true);
+    for (String pair : env) {
+      String[] kv = pair.split("=", 2);
+      builder.environment().put(kv[0], kv[1]);
+    }
+    return new JarProcess(builder.start());
+  }
+
+  /** Waits for the "started" log line; the HTTP port it names. */
+  public int awaitStarted(long timeoutMillis) {
+    if (!Processes.waitFor(timeoutMillis, () -> port > 0 || !process.isAlive())) {
+      throw new IllegalStateException("not started in " + timeoutMillis + " ms:\n" + String.join("\n", output));
+    }
+    if (port < 0) {
+      throw new IllegalStateException("exited with " + process.exitValue() + ":\n" + String.join("\n", output));
+    }
+    return port;
+  }
+
+  public long pid() {
+    return process.pid();
+  }
+
+  /** Pids of this jar's ffmpeg processes right now. */
+  public List<Long> ffmpegPids() {
+    return process.descendants()
+        .filter(p -> p.info().command().map(c -> c.endsWith("/ffmpeg")).orElse(false))
+        .map(ProcessHandle::pid)
+        .toList();
+  }
+
+  /** Exit code, or throws when still running after the timeout. */
+  public int awaitExit(long timeoutMillis) throws InterruptedException {
+    if (!process.waitFor(timeoutMillis, TimeUnit.MILLISECONDS)) {
+      throw new AssertionError("still running " + timeoutMillis + " ms later:\n" + String.join("\n", output));
+    }
+    return process.exitValue();
+  }
+
+  @Override
+  public void close() {
+    if (process.isAlive()) {
+      List<Long> ffmpeg = ffmpegPids();
+      process.destroyForcibly();
+      ffmpeg.forEach(pid -> ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly));
+    }
+  }
+
+  private void read() {
+    try (BufferedReader in = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+      String line;
+      while ((line = in.readLine()) != null) {
+        output.add(line);
+        Matcher m = STARTED.matcher(line);
+        if (m.find()) {
+          port = Integer.parseInt(m.group(1));
+        }
+      }
+    } catch (IOException e) {
+      // the process is gone
+    }
+  }
+}

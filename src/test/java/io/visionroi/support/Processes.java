@@ -1,0 +1,77 @@
+package io.visionroi.support;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/** Real signals and /proc look-ups for tests. */
+public final class Processes {
+
+  private Processes() {
+  }
+
+  public static void signal(long pid, String signal) {
+    try {
+      Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(pid)).inheritIO().start();
+      if (!kill.waitFor(5, TimeUnit.SECONDS) || kill.exitValue() != 0) {
+        throw new IllegalStateException("kill -" + signal + " " + pid + " failed");
+      }
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** The process group of a live process, from /proc/PID/stat; -1 when it is gone. */
+  public static long processGroup(long pid) {
+    try {
+      String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+      // Fields after the command name, which is in parentheses and may hold spaces.
+      String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+      return Long.parseLong(fields[2]);
+    } catch (IOException e) {
+      return -1;
+    }
+  }
+
+  /** True while the pid exists and is not a zombie. */
+  public static boolean isRunning(long pid) {
+    try {
+      String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+      return stat.charAt(stat.lastIndexOf(')') + 2) != 'Z';
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
+  /** Pids of running ffmpeg processes whose command line contains {@code marker}. */
+  public static List<Long> ffmpegWith(String marker) {
+    return ProcessHandle.allProcesses()
+        .filter(p -> p.info().command().map(c -> c.endsWith("/ffmpeg")).orElse(false))
+        .filter(p -> p.info().arguments().map(a -> String.join(" ", a).contains(marker)).orElse(false))
+        .filter(p -> isRunning(p.pid()))
+        .map(ProcessHandle::pid)
+        .toList();
+  }
+
+  /** Waits until {@code condition} holds, polling; false at the timeout. */
+  public static boolean waitFor(long timeoutMillis, java.util.function.BooleanSupplier condition) {
+    long deadline = System.currentTimeMillis() + timeoutMillis;
+    while (System.currentTimeMillis() < deadline) {
+      if (condition.getAsBoolean()) {
+        return true;
+      }
+      try {
+        Thread.sleep(20);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return false;
+      }
+    }
+    return condition.getAsBoolean();
+  }
+}

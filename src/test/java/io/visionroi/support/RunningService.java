@@ -1,0 +1,60 @@
+package io.visionroi.support;
+
+import io.visionroi.app.Service;
+import io.visionroi.config.ConfigParser;
+import io.visionroi.config.ServiceConfig;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+
+/** The whole service in this JVM, on its own Vert.x, on a free loopback port; closing it stops everything. */
+public final class RunningService implements AutoCloseable {
+
+  public final Vertx vertx;
+  public final int port;
+  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+  private RunningService(Vertx vertx, int port) {
+    this.vertx = vertx;
+    this.port = port;
+  }
+
+  /** Starts the service with {@code config} (JSON of contract §2); http goes to 127.0.0.1 on a free port. */
+  public static RunningService start(JsonObject config) throws Exception {
+    JsonObject json = config.copy().put("http", new JsonObject().put("host", "127.0.0.1").put("port", 0));
+    ServiceConfig parsed = ConfigParser.parse(json);
+    Vertx vertx = Vertx.vertx();
+    Service service = Service.deploy(vertx, parsed, "test-node").toCompletionStage().toCompletableFuture()
+        .get(20, TimeUnit.SECONDS);
+    return new RunningService(vertx, service.httpPort());
+  }
+
+  public HttpResponse<byte[]> get(String path) throws Exception {
+    return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).timeout(Duration.ofSeconds(10))
+        .build(), HttpResponse.BodyHandlers.ofByteArray());
+  }
+
+  public HttpResponse<byte[]> post(String path) throws Exception {
+    return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).timeout(Duration.ofSeconds(10))
+        .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofByteArray());
+  }
+
+  public JsonObject getJson(String path) throws Exception {
+    return new JsonObject(new String(get(path).body()));
+  }
+
+  public ViewerClient viewer(String cameraId) throws Exception {
+    return ViewerClient.connect(vertx, port, "/ws/cameras/" + cameraId);
+  }
+
+  @Override
+  public void close() throws Exception {
+    vertx.close().toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS);
+  }
+}

@@ -1,0 +1,134 @@
+package io.visionroi.watchdog;
+
+import io.visionroi.bus.CameraState;
+import io.visionroi.bus.FfmpegAction;
+import io.visionroi.config.CameraConfig;
+import io.visionroi.config.StreamSettings;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The state machine alone, on a clock of our own (times in ms). */
+class CameraMonitorTest {
+
+  private static final StreamSettings STREAM = new StreamSettings(Duration.ofMillis(3500), Duration.ofMillis(1500),
+      Duration.ofMillis(1500), Duration.ofMillis(600));
+
+  private final CameraMonitor monitor = new CameraMonitor(new CameraConfig("c", "C", "rtsp://u:pw@cam/x"), STREAM, 0);
+
+  private void goLive() {
+    assertEquals(FfmpegAction.START, monitor.begin(0).action());
+    monitor.onStarted(1, 100);
+    CameraMonitor.Decision d = monitor.onFrame(500, 1);
+    assertEquals(CameraState.LIVE, d.transition().to());
+    assertTrue(d.announce());
+  }
+
+  @Test
+  void hungFfmpegIsReplacedAfterGraceAndTheCameraIsInOutage() {
+    goLive();
+    assertEquals(CameraMonitor.Decision.NONE.action(), monitor.tick(3999).action());
+    CameraMonitor.Decision d = monitor.tick(4000);
+    assertEquals(CameraState.OUTAGE, d.transition().to());
+    assertEquals("no video for 3.5 s", d.transition().reason());
+    assertEquals(FfmpegAction.START, d.action(), "killed and replaced at once");
+    assertTrue(d.announce(), "viewers are closed");
+    assertEquals(1, monitor.status(4000, "n").restarts());
+  }
+
+  @Test
+  void outageIsAnnouncedAgainAtMostEveryRetry() {
+    goLive();
+    monitor.tick(4000);
+    monitor.onStarted(2, 101);
+    assertFalse(monitor.tick(4200).announce());
+    assertFalse(monitor.tick(5499).announce());
+    assertTrue(monitor.tick(5500).announce());
+    assertFalse(monitor.tick(5700).announce());
+    assertTrue(monitor.tick(7000).announce());
+  }
+
+  @Test
+  void eachGenerationGetsTheFullGraceToConnect() {
+    goLive();
+    monitor.tick(4000); // generation 2 starts at 4000
+    monitor.onStarted(2, 101);
+    assertNull(monitor.tick(7400).action());
+    assertEquals(FfmpegAction.START, monitor.tick(7500).action());
+  }
+
+  @Test
+  void framesOfAReplacedGenerationAreStale() {
+    goLive();
+    monitor.tick(4000);
+    monitor.onStarted(2, 101);
+    assertNull(monitor.onFrame(4100, 1).transition(), "a late frame of generation 1 does not make it live");
+    assertEquals(CameraState.LIVE, monitor.onFrame(4200, 2).transition().to());
+  }
+
+  @Test
+  void exitedFfmpegIsRestartedAtTheRetryPaceAndTheOutageStartsAfterGrace() {
+    goLive();
+    monitor.onFrame(9000, 1);
+    monitor.onExited(9500, 1, "rtsp://u:***@cam/x: Connection refused");
+    assertEquals(FfmpegAction.START, monitor.tick(9600).action(), "a camera live for long is restarted at once");
+    monitor.onStarted(2, 102);
+    monitor.onExited(9700, 2, "Connection refused");
+    assertNull(monitor.tick(11000).action());
+    assertEquals(FfmpegAction.START, monitor.tick(11100).action(), "1.5 s after the previous start");
+    monitor.onStarted(3, 103);
+    monitor.onExited(11200, 3, "Connection refused");
+    assertNull(monitor.tick(12400).transition());
+    CameraMonitor.Decision d = monitor.tick(12500);
+    assertEquals(CameraState.OUTAGE, d.transition().to(), "3.5 s after the last frame");
+    assertEquals("Connection refused", d.transition().reason());
+  }
+
+  @Test
+  void aDeadCameraIsRetriedLessOftenAfterTheFirstThirtySeconds() {
+    goLive();
+    long now = 500;
+    int startsInFirstMinute = 0;
+    long generation = 1;
+    for (; now < 60_500; now += 100) {
+      CameraMonitor.Decision d = monitor.tick(now);
+      if (d.action() == FfmpegAction.START) {
+        startsInFirstMinute++;
+        monitor.onStarted(++generation, 200 + generation);
+        monitor.onExited(now + 50, generation, "Connection refused");
+      }
+    }
+    // 30 s at one start per 1.5 s, then 3, 6, 12, 24 s spacing: about 20 + 4.
+    assertTrue(startsInFirstMinute >= 20 && startsInFirstMinute <= 25, "starts: " + startsInFirstMinute);
+  }
+
+  @Test
+  void permanentErrorMakesTheCameraFailed() {
+    monitor.begin(0);
+    monitor.onStarted(1, 100);
+    CameraMonitor.Decision d = monitor.onExited(300, 1, "x.mp4: No such file or directory");
+    assertEquals(CameraState.FAILED, d.transition().to());
+    assertTrue(d.announce());
+  }
+
+  @Test
+  void missingBinaryMakesTheCameraFailedAndItIsRetried() {
+    monitor.begin(0);
+    CameraMonitor.Decision d = monitor.onSpawnFailed(10, "ffmpeg not found: 'nope' (set ffmpeg.path or FFMPEG_PATH)");
+    assertEquals(CameraState.FAILED, d.transition().to());
+    assertEquals(FfmpegAction.START, monitor.tick(1500).action());
+  }
+
+  @Test
+  void statusMasksTheUrl() {
+    goLive();
+    assertEquals("rtsp://u:***@cam/x", monitor.status(600, "n").url());
+    assertEquals(100L, monitor.status(600, "n").pid());
+    assertEquals(100L, monitor.status(600, "n").lastFrameAgeMs());
+  }
+}
