@@ -27,8 +27,14 @@ java_major() {
 ensure_tools() {
   command -v ffmpeg >/dev/null 2>&1 || apt_install ffmpeg ffmpeg
   command -v setsid >/dev/null 2>&1 || apt_install setsid util-linux
+  [ -x /bin/kill ] || [ -x /usr/bin/kill ] || apt_install kill procps
   if ! command -v java >/dev/null 2>&1 || [ "$(java_major)" -lt 17 ]; then
     apt_install "Java 17 or newer" openjdk-17-jdk-headless
   fi
   command -v mvn >/dev/null 2>&1 || apt_install maven maven
+}
+
+# The tests also check the systemd unit with systemd-analyze.
+ensure_test_tools() {
+  command -v systemd-analyze >/dev/null 2>&1 || apt_install systemd-analyze systemd
 }

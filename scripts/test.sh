@@ -5,6 +5,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/lib.sh
 ensure_tools
+ensure_test_tools
 
 # Running ffmpeg only: a zombie is already dead, waiting for init to reap it (the JVM the tests SIGKILL
 # leaves its killed children to init).

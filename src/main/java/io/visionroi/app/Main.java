@@ -31,6 +31,9 @@ public final class Main {
   private static final Duration STOP_DEADLINE = Duration.ofMillis(1500);
   private static final Duration VERTX_CLOSE_WAIT = Duration.ofMillis(1000);
 
+  /** What the JVM exits with once the shutdown hook has run. */
+  private static volatile int exitStatus = EXIT_OK;
+
   private Main() {
   }
 
@@ -74,8 +77,6 @@ public final class Main {
       System.exit(EXIT_FAILURE);
     }
   }
-
-  private static volatile int exitStatus = EXIT_OK;
 
   /**
    * The shutdown hook (SIGTERM, SIGINT, System.exit). ffmpeg groups are killed first, directly, so the

@@ -61,9 +61,8 @@ public class CameraVerticle extends AbstractVerticle {
   }
 
   private void onAction(Message<String> message) {
-    switch (FfmpegAction.valueOf(message.body())) {
-      case START -> startGeneration();
-      case STOP -> ensureFfmpegGone();
+    if (FfmpegAction.valueOf(message.body()) == FfmpegAction.START) {
+      startGeneration();
     }
   }
 

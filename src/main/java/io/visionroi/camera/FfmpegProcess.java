@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -111,16 +112,12 @@ public final class FfmpegProcess {
     return process.getErrorStream();
   }
 
-  public boolean isAlive() {
-    return process.isAlive();
-  }
-
   /** True once this process was killed on purpose; its exit is then no news. */
   public boolean wasKilled() {
     return killed;
   }
 
-  public java.util.concurrent.CompletableFuture<Process> onExit() {
+  public CompletableFuture<Process> onExit() {
     return process.onExit();
   }
 
@@ -171,11 +168,6 @@ public final class FfmpegProcess {
         LOG.error("{}: ffmpeg pid {} still there after SIGKILL", p.label, p.pid());
       }
     }
-  }
-
-  /** How many ffmpeg processes of this JVM are alive. */
-  public static int liveCount() {
-    return LIVE.size();
   }
 
   /**

@@ -33,7 +33,6 @@ public final class JpegFrameReader {
   /** True while cursor is inside entropy-coded data (after an SOS header). */
   private boolean inScan;
 
-  private long frames;
   private long discardedBytes;
   private long oversizeFrames;
   private long truncatedFrames;
@@ -71,7 +70,6 @@ public final class JpegFrameReader {
       }
       int end = findFrameEnd();
       if (end > 0) {
-        frames++;
         sink.accept(Arrays.copyOf(buf, end));
         consume(end);
       } else if (end < 0) {
@@ -185,10 +183,6 @@ public final class JpegFrameReader {
     System.arraycopy(buf, count, buf, 0, length - count);
     length -= count;
     cursor = Math.max(0, cursor - count);
-  }
-
-  public long frames() {
-    return frames;
   }
 
   public long discardedBytes() {

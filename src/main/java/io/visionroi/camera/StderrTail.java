@@ -9,7 +9,6 @@ import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.Deque;
-import java.util.List;
 
 /** Drains ffmpeg's stderr (so ffmpeg never blocks on a full pipe) and keeps its last lines, masked. */
 final class StderrTail {
@@ -48,9 +47,5 @@ final class StderrTail {
   /** The last line, or null when ffmpeg said nothing. */
   synchronized String lastLine() {
     return lines.peekLast();
-  }
-
-  synchronized List<String> lines() {
-    return List.copyOf(lines);
   }
 }

@@ -49,11 +49,6 @@ final class ViewerHub {
     }
   }
 
-  int viewerCount(String cameraId) {
-    Audience audience = audiences.get(cameraId);
-    return audience == null ? 0 : audience.viewers.size();
-  }
-
   /** Closes every viewer of every camera, for a stop. */
   Future<Void> closeAll(short code, String reason) {
     List<Future<Void>> closing = new ArrayList<>();

@@ -11,11 +11,13 @@ import io.visionroi.config.StreamSettings;
  * Pure logic on times handed in, so it is tested without Vert.x or ffmpeg; {@link WatchdogVerticle} feeds it
  * events and carries out its {@link Decision}s.
  * <p>
- * Rules: a running ffmpeg generation with no frame for {@code outageGrace} (counted from its own start, so
- * each generation gets the full grace to connect) is killed and replaced, and the camera is in outage. A
- * generation that exited is replaced after the {@link RestartPacing} spacing; one that exited before any
- * frame with an error that retrying will not fix makes the camera failed. While the outage lasts,
- * viewers are sent away again at most every {@code outageRetry}. The first frame makes it live.
+ * Rules: no frame for {@code outageGrace} (from the last frame, or from the start of the generation) makes
+ * the camera in outage, and its silent ffmpeg is killed and replaced at once. From then on ffmpeg is
+ * started again every {@link RestartPacing} spacing ({@code outageRetry} during the first 30 s), replacing
+ * a generation that is still silent, so a camera that returns is seen within one spacing. Out of an
+ * outage, a generation that exits is replaced at the same pace. One that exits before any frame with an
+ * error that retrying will not fix makes the camera failed. While the outage lasts, viewers are sent away
+ * again every {@code outageRetry}. The first frame makes it live.
  */
 final class CameraMonitor {
 
@@ -71,10 +73,6 @@ final class CameraMonitor {
     return camera;
   }
 
-  CameraState state() {
-    return state;
-  }
-
   /** The first start. */
   Decision begin(long now) {
     return new Decision(start(now), null, false);
@@ -108,7 +106,6 @@ final class CameraMonitor {
     running = false;
     pid = -1;
     lastError = error;
-    nextStartAt = lastStartAt + pacing.nextSpacing(quietFor(now));
     // A stream that breaks after giving video says nothing permanent, whatever ffmpeg's words.
     boolean gaveVideo = lastFrameAt > lastStartAt;
     return !gaveVideo && FailureClassifier.isPermanent(error) ? fail(now, error) : Decision.NONE;
@@ -118,7 +115,6 @@ final class CameraMonitor {
     running = false;
     pid = -1;
     lastError = error;
-    nextStartAt = lastStartAt + pacing.nextSpacing(quietFor(now));
     return fail(now, error);
   }
 
@@ -135,22 +131,18 @@ final class CameraMonitor {
     }
     FfmpegAction action = null;
     Decision change = Decision.NONE;
-    if (running) {
-      if (grace > 0 && now - Math.max(lastFrameAt, lastStartAt) >= grace) {
+    boolean inTrouble = state.sendsViewersAway();
+    if (!inTrouble && grace > 0) {
+      if (running && now - Math.max(lastFrameAt, lastStartAt) >= grace) {
         change = enterOutage(now, "no video for " + seconds(grace));
-        running = false; // its grace is over: it goes, now or at the next paced start
-        pid = -1;
-        minGeneration = generation + 1;
-        nextStartAt = lastStartAt + pacing.nextSpacing(quietFor(now));
-        action = now >= nextStartAt ? start(now) : FfmpegAction.STOP;
-      }
-    } else {
-      if (grace > 0 && now - Math.max(lastFrameAt, createdAt) >= grace) {
+        action = start(now); // replaces the silent generation at once
+      } else if (!running && now - Math.max(lastFrameAt, createdAt) >= grace) {
         change = enterOutage(now, lastError != null ? lastError : "no video for " + seconds(grace));
       }
-      if (now >= nextStartAt) {
-        action = start(now);
-      }
+    }
+    // An exited generation is replaced at the paced time; in an outage, so is one still silent.
+    if (action == null && now >= nextStartAt && (!running || inTrouble)) {
+      action = start(now);
     }
     boolean announce = change.announce();
     if (!announce && state.sendsViewersAway() && retry > 0 && now - lastAnnounceAt >= retry) {
@@ -190,6 +182,7 @@ final class CameraMonitor {
     running = true;
     minGeneration = generation + 1;
     lastStartAt = now;
+    nextStartAt = now + pacing.nextSpacing(quietFor(now));
     return FfmpegAction.START;
   }
 

@@ -4,8 +4,9 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * Tells an ffmpeg error that retrying will not fix (a wrong URL, a missing file, bad credentials, an input
- * ffmpeg cannot read) from one that may pass (camera rebooting, network down). The first makes the camera
+ * Tells an ffmpeg error that retrying will not fix (a missing file, an unknown protocol, bad credentials,
+ * an input ffmpeg cannot read) from one that may pass (camera rebooting, network down, DNS, a 404 from a
+ * camera whose stream is not up yet). The first makes the camera
  * {@code failed}, the second {@code outage}; both are retried with the same pacing.
  */
 final class FailureClassifier {
@@ -21,10 +22,8 @@ final class FailureClassifier {
       "server returned 400",
       "server returned 401",
       "server returned 403",
-      "server returned 404",
       "401 unauthorized",
       "403 forbidden",
-      "404 not found",
       "no such filter",
       "error initializing filter",
       "ffmpeg not found");

@@ -3,7 +3,6 @@ package io.visionroi.support;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /** Real signals and /proc look-ups for tests. */
@@ -46,16 +45,6 @@ public final class Processes {
     } catch (IOException e) {
       return false;
     }
-  }
-
-  /** Pids of running ffmpeg processes whose command line contains {@code marker}. */
-  public static List<Long> ffmpegWith(String marker) {
-    return ProcessHandle.allProcesses()
-        .filter(p -> p.info().command().map(c -> c.endsWith("/ffmpeg")).orElse(false))
-        .filter(p -> p.info().arguments().map(a -> String.join(" ", a).contains(marker)).orElse(false))
-        .filter(p -> isRunning(p.pid()))
-        .map(ProcessHandle::pid)
-        .toList();
   }
 
   /** Waits until {@code condition} holds, polling; false at the timeout. */

@@ -54,12 +54,15 @@ class CameraMonitorTest {
   }
 
   @Test
-  void eachGenerationGetsTheFullGraceToConnect() {
+  void inAnOutageASilentGenerationIsReplacedEveryRetry() {
     goLive();
     monitor.tick(4000); // generation 2 starts at 4000
     monitor.onStarted(2, 101);
-    assertNull(monitor.tick(7400).action());
-    assertEquals(FfmpegAction.START, monitor.tick(7500).action());
+    assertNull(monitor.tick(5400).action());
+    assertEquals(FfmpegAction.START, monitor.tick(5500).action(), "still silent after outageRetry: replaced");
+    monitor.onStarted(3, 102);
+    monitor.onFrame(6000, 3);
+    assertNull(monitor.tick(7000).action(), "a generation that gives video stays");
   }
 
   @Test

@@ -1,0 +1,76 @@
+package io.visionroi.app;
+
+import io.visionroi.support.JarProcess;
+import io.visionroi.support.Processes;
+import io.vertx.core.json.JsonObject;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The jar's command line and config handling, as an operator meets them: exit codes and messages. */
+class ConfigIT {
+
+  @TempDir
+  Path dir;
+
+  private String failsWithUsageError(List<String> args, String... env) throws Exception {
+    try (JarProcess jar = JarProcess.startRaw(dir, args, env)) {
+      assertEquals(2, jar.awaitExit(20_000), String.join("\n", jar.output));
+      Processes.waitFor(1000, () -> !jar.output.isEmpty());
+      return String.join("\n", jar.output);
+    }
+  }
+
+  private Path write(String json) throws Exception {
+    return Files.writeString(dir.resolve("bad.json"), json);
+  }
+
+  @Test
+  void unknownKeyAndWrongTypeExit2NamingEachKey() throws Exception {
+    Path file = write("""
+        {"http": {"port": "8080"}, "cameras": [{"id": "a", "url": "lavfi:testsrc2", "colour": "red"}]}""");
+    String out = failsWithUsageError(List.of("--config", file.toString()));
+    assertTrue(out.contains("http.port: must be a whole number"), out);
+    assertTrue(out.contains("cameras[0].colour: unknown key"), out);
+  }
+
+  @Test
+  void missingFileAndBrokenJsonExit2() throws Exception {
+    assertTrue(failsWithUsageError(List.of("--config", "nope.json")).contains("config file not found"));
+    Path file = write("{\"cameras\": [");
+    assertTrue(failsWithUsageError(List.of("--config", file.toString())).contains("not valid JSON"));
+  }
+
+  @Test
+  void badCommandLineExits2WithUsage() throws Exception {
+    assertTrue(failsWithUsageError(List.of("--bogus")).contains("usage:"));
+  }
+
+  @Test
+  void badEnvironmentOverrideExits2NamingTheVariable() throws Exception {
+    Path file = write("{\"cameras\": []}");
+    String out = failsWithUsageError(List.of("--config", file.toString()), "STREAM_OUTAGE_GRACE=soon");
+    assertTrue(out.contains("STREAM_OUTAGE_GRACE"), out);
+  }
+
+  @Test
+  void environmentOverridesTheFile() throws Exception {
+    int port;
+    try (ServerSocket socket = new ServerSocket(0)) {
+      port = socket.getLocalPort();
+    }
+    JsonObject config = new JsonObject().put("cameras", new io.vertx.core.json.JsonArray());
+    try (JarProcess jar = JarProcess.start(dir, config, "HTTP_PORT=" + port)) {
+      assertEquals(port, jar.awaitStarted(20_000), "HTTP_PORT beats http.port of the file");
+      Processes.signal(jar.pid(), "TERM");
+      assertEquals(0, jar.awaitExit(5000));
+    }
+  }
+}
