@@ -7,7 +7,7 @@ cd "$(dirname "$0")/.."
 . scripts/lib.sh
 [ "$(id -u)" = 0 ] || die "run as root: sudo scripts/install-service.sh"
 ensure_tools
-[ -f target/visionroi.jar ] || mvn -B -q -DskipTests package || die "the build failed"
+ensure_jar
 
 id visionroi >/dev/null 2>&1 || useradd --system --user-group --no-create-home --shell /usr/sbin/nologin visionroi
 getent group video >/dev/null && usermod -a -G video visionroi

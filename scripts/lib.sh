@@ -38,3 +38,11 @@ ensure_tools() {
 ensure_test_tools() {
   command -v systemd-analyze >/dev/null 2>&1 || apt_install systemd-analyze systemd
 }
+
+# Builds target/visionroi.jar when it is missing or older than the sources.
+ensure_jar() {
+  if [ ! -f target/visionroi.jar ] || [ -n "$(find pom.xml src webroot -newer target/visionroi.jar -print -quit)" ]; then
+    echo "visionroi: building target/visionroi.jar" >&2
+    mvn -B -q -Dstyle.color=never -DskipTests package </dev/null || die "the build failed"
+  fi
+}

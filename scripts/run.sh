@@ -4,13 +4,19 @@
 # sources, and starts it. With no arguments it uses conf/config.json: a test-pattern camera at
 # http://localhost:8080/. Ctrl-C stops it, and its ffmpeg processes with it.
 set -euo pipefail
+# A relative --config FILE is the caller's, not the repository's.
+args=()
+while [ $# -gt 0 ]; do
+  if [ "$1" = --config ] && [ $# -gt 1 ] && [ "${2#/}" = "$2" ]; then
+    args+=("$1" "$PWD/$2")
+    shift 2
+  else
+    args+=("$1")
+    shift
+  fi
+done
 cd "$(dirname "$0")/.."
 . scripts/lib.sh
 ensure_tools
-
-jar=target/visionroi.jar
-if [ ! -f "$jar" ] || [ -n "$(find pom.xml src webroot conf -newer "$jar" -print -quit)" ]; then
-  echo "visionroi: building $jar" >&2
-  mvn -B -q -DskipTests package || die "the build failed"
-fi
-exec java -jar "$jar" "$@"
+ensure_jar
+exec java -jar target/visionroi.jar "${args[@]}"

@@ -17,7 +17,7 @@ ffmpeg_pids() {
 before=$(ffmpeg_pids)
 
 status=0
-mvn -B verify "$@" </dev/null || status=$?
+mvn -B -Dstyle.color=never verify "$@" </dev/null || status=$?
 
 left=$(comm -13 <(echo "$before") <(ffmpeg_pids) | grep -v '^$' || true)
 if [ -n "$left" ]; then

@@ -124,9 +124,9 @@ class Tile {
     if (this.disposed || document.hidden) return;
     this.cancelRetry();
     this.closeSocket();
-    // During an outage the server drops every attempt quickly; keeping the outage
-    // badge avoids flickering to "connecting" on each retry.
-    if (this.state !== "outage") this.setState("connecting");
+    // During an outage (or failure) the server drops every attempt quickly; keeping
+    // its badge avoids flickering to "connecting" on each retry.
+    if (this.state !== "outage" && this.state !== "failed") this.setState("connecting");
 
     let ws;
     try {
@@ -210,7 +210,8 @@ class Tile {
     if (outage) {
       this.backoff = BACKOFF_MIN_MS;  // the server answered cleanly; this is not a failing connection
       delay = jitter(OUTAGE_RETRY_MS);  // 0.6–0.9 s, never growing
-      this.setState("outage");
+      // 1013 comes for an outage and for a failed camera: keep what the server said.
+      this.setState(this.status.state === "failed" ? "failed" : "outage");
     } else {
       delay = jitter(this.backoff);
       this.backoff = Math.min(this.backoff * 2, BACKOFF_MAX_MS);

@@ -10,6 +10,7 @@ import io.vertx.core.Vertx;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.net.BindException;
 import java.net.InetAddress;
 import java.time.Duration;
 import java.util.concurrent.ExecutionException;
@@ -64,18 +65,31 @@ public final class Main {
     }
 
     GroupRecord groups = new GroupRecord(GroupRecord.defaultDir());
-    groups.reapLeftovers();
-    FfmpegProcess.recordGroupsIn(groups);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> stop(vertx, groups), "visionroi-stop"));
     try {
+      groups.reapLeftovers();
+      FfmpegProcess.recordGroupsIn(groups);
       Service service = await(Service.deploy(vertx, config, nodeName()));
       LOG.info("VisionROI started: {} camera(s), viewer at http://localhost:{}/", config.cameras().size(),
           service.httpPort());
     } catch (RuntimeException e) {
-      LOG.error("cannot start: {}", e.getMessage(), e);
+      if (rootCause(e) instanceof BindException bind) {
+        LOG.error("cannot listen on {}:{}: {} (set http.port or HTTP_PORT)", config.httpHost(), config.httpPort(),
+            bind.getMessage());
+      } else {
+        LOG.error("cannot start: {}", e.getMessage(), e);
+      }
       exitStatus = EXIT_FAILURE;
       System.exit(EXIT_FAILURE);
     }
+  }
+
+  private static Throwable rootCause(Throwable e) {
+    Throwable t = e;
+    while (t.getCause() != null && t.getCause() != t) {
+      t = t.getCause();
+    }
+    return t;
   }
 
   /**

@@ -12,11 +12,10 @@ import io.vertx.core.Future;
 import io.vertx.core.ThreadingModel;
 import io.vertx.core.Vertx;
 
-import java.util.List;
 
 /**
- * Deploys the service's verticles on a Vert.x instance: one worker per camera, then the watchdog that
- * supervises them, then the HTTP side. Used by {@link Main} and by the tests, so both run the same wiring.
+ * Deploys the service's verticles on a Vert.x instance: the HTTP side, one worker per camera, then the
+ * watchdog that supervises them. Used by {@link Main} and by the tests, so both run the same wiring.
  */
 public final class Service {
 
@@ -29,13 +28,13 @@ public final class Service {
   public static Future<Service> deploy(Vertx vertx, ServiceConfig config, String node) {
     vertx.eventBus().registerDefaultCodec(Frame.class, new FrameCodec());
     DeploymentOptions worker = new DeploymentOptions().setThreadingModel(ThreadingModel.WORKER);
-    List<Future<String>> cameras = config.cameras().stream()
-        .map((CameraConfig camera) -> vertx.deployVerticle(new CameraVerticle(camera, config.ffmpegPath()), worker))
-        .toList();
+    // HTTP first: a port already in use stops the start before any ffmpeg runs.
     HttpVerticle http = new HttpVerticle(config);
-    return Future.all(cameras)
+    return vertx.deployVerticle(http)
+        .compose(v -> Future.all(config.cameras().stream()
+            .map((CameraConfig camera) -> vertx.deployVerticle(new CameraVerticle(camera, config.ffmpegPath()), worker))
+            .toList()))
         .compose(v -> vertx.deployVerticle(new WatchdogVerticle(config.cameras(), config.stream(), node)))
-        .compose(v -> vertx.deployVerticle(http))
         .map(v -> new Service(http));
   }
 

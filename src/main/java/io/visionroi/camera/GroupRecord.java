@@ -10,6 +10,7 @@ import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
@@ -22,6 +23,7 @@ public final class GroupRecord {
 
   private static final Logger LOG = LoggerFactory.getLogger(GroupRecord.class);
   private static final String PREFIX = "ffmpeg-groups-";
+  private static final Pattern RECORD_NAME = Pattern.compile(Pattern.quote(PREFIX) + "\\d+\\.txt");
 
   private final Path dir;
   private final Path file;
@@ -75,7 +77,7 @@ public final class GroupRecord {
       return 0;
     }
     try (Stream<Path> files = Files.list(dir)) {
-      for (Path leftover : files.filter(p -> p.getFileName().toString().startsWith(PREFIX)).toList()) {
+      for (Path leftover : files.filter(p -> RECORD_NAME.matcher(p.getFileName().toString()).matches()).toList()) {
         if (!leftover.equals(file)) {
           killed += reap(leftover);
         }
@@ -91,7 +93,8 @@ public final class GroupRecord {
     long[] owner = null;
     for (String line : Files.readAllLines(leftover)) {
       String[] f = line.trim().split(" ");
-      if (f.length != 3) {
+      if (f.length != 3 || !f[1].matches("\\d+") || !f[2].matches("-?\\d+")) {
+        LOG.warn("{}: ignoring the line '{}', not a record of this service", leftover, line);
         continue;
       }
       long[] entry = {Long.parseLong(f[1]), Long.parseLong(f[2])};

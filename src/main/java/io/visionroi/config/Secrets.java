@@ -9,13 +9,18 @@ public final class Secrets {
   // of the authority, so a raw '@' inside a password is masked too.
   private static final Pattern USERINFO = Pattern.compile("([A-Za-z][A-Za-z0-9+.-]*://[^\\s/:@]*:)[^\\s/]*@");
 
+  // ?password=... and the like, as many MJPEG cameras take their credentials in the query string.
+  private static final Pattern QUERY_SECRET = Pattern.compile(
+      "(?i)([?&;](?:password|passwd|pass|pwd|token|key|auth|secret)=)[^&;\\s]*");
+
   private Secrets() {
   }
 
   public static String mask(String text) {
-    if (text == null || text.indexOf('@') < 0) {
-      return text;
+    if (text == null) {
+      return null;
     }
-    return USERINFO.matcher(text).replaceAll("$1***@");
+    String masked = text.indexOf('@') < 0 ? text : USERINFO.matcher(text).replaceAll("$1***@");
+    return text.indexOf('=') < 0 ? masked : QUERY_SECRET.matcher(masked).replaceAll("$1***");
   }
 }

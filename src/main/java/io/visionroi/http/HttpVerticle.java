@@ -6,6 +6,7 @@ import io.visionroi.config.ServiceConfig;
 import io.vertx.core.AbstractVerticle;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.ServerWebSocket;
@@ -29,6 +30,8 @@ public class HttpVerticle extends AbstractVerticle {
   private static final Logger LOG = LoggerFactory.getLogger(HttpVerticle.class);
   /** How long a stop waits for viewers to receive their close frame. */
   private static final long CLOSE_WAIT_MILLIS = 300;
+  /** How long a closed viewer's connection waits for the client's close frame before it is dropped. */
+  private static final int CLOSING_TIMEOUT_SECONDS = 2;
 
   private final ServiceConfig config;
   private CameraDirectory directory;
@@ -51,14 +54,17 @@ public class HttpVerticle extends AbstractVerticle {
 
     Router router = Router.router(vertx);
     router.get("/api/cameras").handler(this::listCameras);
+    router.head("/api/cameras").handler(this::listCameras);
     router.get("/api/cameras/:id").handler(this::getCamera);
     router.get("/api/cameras/:id/snapshot.jpg").handler(this::snapshot);
     router.post("/api/cameras/:id/restart").handler(this::restart);
     router.get("/healthz").handler(this::health);
+    router.head("/healthz").handler(this::health);
     router.get("/ws/cameras/:id").handler(this::openViewer);
     router.get("/ws/:id").handler(this::openViewer);
     // The page for everything else, so a wrong method on an API path still gets its JSON 405.
-    router.getWithRegex("^/(?!api/|ws/).*").handler(StaticHandler.create("webroot").setCachingEnabled(false));
+    router.routeWithRegex("^/(?!api/|ws/).*").method(HttpMethod.GET).method(HttpMethod.HEAD)
+        .handler(StaticHandler.create("webroot").setCachingEnabled(false));
     router.errorHandler(404, ctx -> error(ctx, 404, "not found: " + ctx.request().path()));
     router.errorHandler(405, ctx -> error(ctx, 405, "method not allowed: " + ctx.request().method()));
     router.errorHandler(500, ctx -> {
@@ -66,7 +72,9 @@ public class HttpVerticle extends AbstractVerticle {
       error(ctx, 500, "internal error");
     });
 
-    server = vertx.createHttpServer(new HttpServerOptions().setHost(config.httpHost()).setPort(config.httpPort()));
+    // A viewer that stopped reading never takes its close frame: drop its connection soon after closing it.
+    server = vertx.createHttpServer(new HttpServerOptions().setHost(config.httpHost()).setPort(config.httpPort())
+        .setWebSocketClosingTimeout(CLOSING_TIMEOUT_SECONDS));
     server.requestHandler(router).listen()
         .onSuccess(s -> LOG.info("listening on http://{}:{}/", config.httpHost(), s.actualPort()))
         .<Void>mapEmpty()
@@ -121,6 +129,10 @@ public class HttpVerticle extends AbstractVerticle {
   }
 
   private void openViewer(RoutingContext ctx) {
+    if (!"websocket".equalsIgnoreCase(ctx.request().getHeader("Upgrade"))) {
+      error(ctx, 400, "this is a WebSocket endpoint: connect with a WebSocket client");
+      return;
+    }
     withCamera(ctx, id -> {
       boolean meta = "1".equals(ctx.request().getParam("meta"));
       ctx.request().toWebSocket().onSuccess(socket -> attach(id, socket, meta))
@@ -130,9 +142,8 @@ public class HttpVerticle extends AbstractVerticle {
 
   private void attach(String cameraId, ServerWebSocket socket, boolean meta) {
     ViewerBridge viewer = new ViewerBridge(socket, meta, config.stream().maxFrameDelay().toMillis(),
-        config.stream().sendTimeout().toMillis());
+        config.stream().sendTimeout().toMillis(), gone -> hub.leave(cameraId, gone));
     hub.join(cameraId, viewer);
-    socket.closeHandler(v -> hub.leave(cameraId, viewer));
     socket.exceptionHandler(e -> LOG.debug("camera {}: viewer socket error: {}", cameraId, e.getMessage()));
     directory.status(cameraId).onSuccess(viewer::sendStatus);
   }

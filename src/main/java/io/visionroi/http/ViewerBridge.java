@@ -5,6 +5,8 @@ import io.vertx.core.Future;
 import io.vertx.core.http.ServerWebSocket;
 import io.vertx.core.json.JsonObject;
 
+import java.util.function.Consumer;
+
 /**
  * One WebSocket viewer of one camera. It never queues: while the socket cannot take more, only the newest
  * frame is kept and sent when the socket drains. Frames older than {@code maxFrameDelay} are never sent;
@@ -16,21 +18,29 @@ final class ViewerBridge {
   private final boolean meta;
   private final long maxFrameDelay;
   private final long sendTimeout;
+  private final Consumer<ViewerBridge> onGone;
 
   private Frame pending;
   private long blockedSince;
   private boolean closed;
 
-  ViewerBridge(ServerWebSocket socket, boolean meta, long maxFrameDelayMillis, long sendTimeoutMillis) {
+  /**
+   * @param onGone called once when this viewer is closed, by either side: the viewer then gets no more
+   *               frames, even while a stuck client has not yet taken its close frame
+   */
+  ViewerBridge(ServerWebSocket socket, boolean meta, long maxFrameDelayMillis, long sendTimeoutMillis,
+      Consumer<ViewerBridge> onGone) {
     this.socket = socket;
     this.meta = meta;
     this.maxFrameDelay = maxFrameDelayMillis;
     this.sendTimeout = sendTimeoutMillis;
+    this.onGone = onGone;
     socket.drainHandler(v -> onDrain());
+    socket.closeHandler(v -> gone());
   }
 
   void offer(Frame frame) {
-    if (closed) {
+    if (!open()) {
       return;
     }
     long now = System.currentTimeMillis();
@@ -47,25 +57,37 @@ final class ViewerBridge {
   }
 
   void sendStatus(JsonObject status) {
-    if (!closed) {
+    if (open()) {
       socket.writeTextMessage(status.copy().put("type", "status").encode());
     }
   }
 
   Future<Void> close(short code, String reason) {
-    if (closed) {
+    if (!open()) {
       return Future.succeededFuture();
     }
-    closed = true;
-    pending = null;
+    gone();
     return socket.close(code, reason);
+  }
+
+  /** The client may have closed before our close handler ran: writing then would throw. */
+  private boolean open() {
+    return !closed && !socket.isClosed();
+  }
+
+  private void gone() {
+    if (!closed) {
+      closed = true;
+      pending = null;
+      onGone.accept(this);
+    }
   }
 
   private void onDrain() {
     blockedSince = 0;
     Frame frame = pending;
     pending = null;
-    if (frame != null && !closed) {
+    if (frame != null && open()) {
       send(frame, System.currentTimeMillis());
     }
   }

@@ -180,6 +180,7 @@ final class CameraMonitor {
     }
     started = true;
     running = true;
+    pid = -1; // the new ffmpeg's pid comes with its STARTED event
     minGeneration = generation + 1;
     lastStartAt = now;
     nextStartAt = now + pacing.nextSpacing(quietFor(now));

@@ -19,6 +19,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
+import java.util.Random;
 
 /**
  * Fault timings of the packaged jar with the default stream settings (grace 3.5 s, retry 1.5 s), written
@@ -29,6 +30,7 @@ public final class FaultBench {
 
   private static final HttpClient HTTP = HttpClient.newHttpClient();
   private static final Vertx VERTX = Vertx.vertx();
+  private static final Random RANDOM = new Random();
 
   private FaultBench() {
   }
@@ -78,7 +80,8 @@ public final class FaultBench {
         ViewerClient.Close close = viewer.awaitClose(15_000);
         closeAfterLastFrame.add(close.atMillis() - viewer.frameTimes.get(viewer.frameTimes.size() - 1));
         viewer.close();
-        Thread.sleep(2000);
+        // Thaw at a random point of the retry cycle, as a real camera returns.
+        Thread.sleep(1500 + RANDOM.nextInt(1500));
         long thawedAt = System.currentTimeMillis();
         camera.thaw();
         ViewerClient back = reconnectUntilFrames(port, 20_000);

@@ -19,6 +19,13 @@ class SecretsTest {
   }
 
   @Test
+  void masksCredentialsInTheQueryString() {
+    assertEquals("http://cam/video.cgi?user=admin&password=***&res=hd",
+        Secrets.mask("http://cam/video.cgi?user=admin&password=secret&res=hd"));
+    assertEquals("http://cam/snap?PWD=***", Secrets.mask("http://cam/snap?PWD=s3cr3t"));
+  }
+
+  @Test
   void leavesUrlsWithoutPasswordAlone() {
     assertEquals("rtsp://cam/live", Secrets.mask("rtsp://cam/live"));
     assertEquals("rtsp://user@cam/live", Secrets.mask("rtsp://user@cam/live"));

@@ -34,7 +34,13 @@ public final class ViewerClient implements AutoCloseable {
 
   /** Connects, or throws (an {@code UpgradeRejectedException} cause for a refused upgrade). */
   public static ViewerClient connect(Vertx vertx, int port, String path) throws Exception {
-    WebSocketClient client = vertx.createWebSocketClient(new WebSocketClientOptions()
+    return connect(vertx, port, path, new WebSocketClientOptions());
+  }
+
+  /** Connects with these client options (e.g. a small receive buffer, for a slow viewer). */
+  public static ViewerClient connect(Vertx vertx, int port, String path, WebSocketClientOptions options)
+      throws Exception {
+    WebSocketClient client = vertx.createWebSocketClient(new WebSocketClientOptions(options)
         .setMaxMessageSize(16 * 1024 * 1024).setMaxFrameSize(16 * 1024 * 1024));
     CompletableFuture<ViewerClient> connected = new CompletableFuture<>();
     client.connect(new WebSocketConnectOptions().setHost("127.0.0.1").setPort(port).setURI(path))
@@ -59,6 +65,11 @@ public final class ViewerClient implements AutoCloseable {
 
   public boolean awaitFrames(int count, long timeoutMillis) {
     return Processes.waitFor(timeoutMillis, () -> frames.size() >= count);
+  }
+
+  /** Stops reading from the socket, as a viewer on a slow link does: the server's writes back up. */
+  public void stopReading() {
+    socket.pause();
   }
 
   public Close awaitClose(long timeoutMillis) throws Exception {
