@@ -5,7 +5,4 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/lib.sh
 ensure_tools
-mvn -B -q -Dstyle.color=never -DskipTests package test-compile dependency:build-classpath -Dmdep.outputFile=target/test-classpath.txt \
-  -Dmdep.includeScope=test || die "the build failed"
-exec java -Dvisionroi.jar=target/visionroi.jar -cp "target/test-classes:target/classes:$(cat target/test-classpath.txt)" \
-  io.visionroi.bench.FaultBench "$@"
+run_bench io.visionroi.bench.FaultBench "$@"

@@ -34,9 +34,17 @@ ensure_tools() {
   command -v mvn >/dev/null 2>&1 || apt_install maven maven
 }
 
-# The tests also check the systemd unit with systemd-analyze.
+# The tests also check the systemd unit with systemd-analyze, and drive the page in Debian's Chromium.
+# Without root the browser test skips itself with a loud message instead.
 ensure_test_tools() {
   command -v systemd-analyze >/dev/null 2>&1 || apt_install systemd-analyze systemd
+  if [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/chromedriver ]; then
+    if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+      apt_install "chromium and chromedriver (for the browser test)" "chromium chromium-driver"
+    else
+      echo "visionroi: chromium/chromium-driver missing and not root: the browser test will be SKIPPED" >&2
+    fi
+  fi
 }
 
 # Builds target/visionroi.jar when it is missing or older than the sources.
@@ -45,4 +53,14 @@ ensure_jar() {
     echo "visionroi: building target/visionroi.jar" >&2
     mvn -B -q -Dstyle.color=never -DskipTests package </dev/null || die "the build failed"
   fi
+}
+
+# Runs a bench class from the test sources against the packaged jar: run_bench CLASS [ARGS...]
+run_bench() {
+  local class=$1
+  shift
+  mvn -B -q -Dstyle.color=never -DskipTests package test-compile dependency:build-classpath \
+    -Dmdep.outputFile=target/test-classpath.txt -Dmdep.includeScope=test </dev/null || die "the build failed"
+  exec java -Dvisionroi.jar=target/visionroi.jar \
+    -cp "target/test-classes:target/classes:$(cat target/test-classpath.txt)" "$class" "$@"
 }

@@ -16,7 +16,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDate;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
 import java.util.Random;
@@ -47,21 +46,11 @@ public final class FaultBench {
     } finally {
       VERTX.close();
     }
-    String section = "<!-- faults:begin -->\n## Fault timings\n\n"
-        + "`scripts/bench-faults.sh " + trials + "` on " + LocalDate.now() + ", " + machine() + ".\n"
+    BenchReport.writeSection("faults", "## Fault timings\n\n"
+        + "`scripts/bench-faults.sh " + trials + "` on " + LocalDate.now() + ", " + BenchReport.machine() + ".\n"
         + "The packaged jar with the default `outageGrace` 3.5 s and `outageRetry` 1.5 s; all on loopback.\n\n"
         + "| measure | target | n | min | median | p95 | max |\n| --- | --- | --- | --- | --- | --- | --- |\n"
-        + report + "\n<!-- faults:end -->\n";
-    Path doc = Path.of("docs", "BENCHMARKS.md");
-    String old = Files.exists(doc) ? Files.readString(doc) : "# Benchmarks\n\n";
-    int begin = old.indexOf("<!-- faults:begin -->");
-    int end = old.indexOf("<!-- faults:end -->");
-    String updated = begin >= 0 && end > begin
-        ? old.substring(0, begin) + section + old.substring(end + "<!-- faults:end -->\n".length())
-        : old + section;
-    Files.createDirectories(doc.getParent());
-    Files.writeString(doc, updated);
-    System.out.println(section);
+        + report);
     System.exit(0);
   }
 
@@ -201,14 +190,8 @@ public final class FaultBench {
   }
 
   private static String row(String measure, String target, List<Long> millis) {
-    List<Long> sorted = new ArrayList<>(millis);
-    Collections.sort(sorted);
-    long p95 = sorted.get((int) Math.ceil(sorted.size() * 0.95) - 1);
     return String.format(Locale.ROOT, "| %s | %s | %d | %d ms | %d ms | %d ms | %d ms |%n", measure, target,
-        sorted.size(), sorted.get(0), sorted.get(sorted.size() / 2), p95, sorted.get(sorted.size() - 1));
-  }
-
-  private static String machine() {
-    return Runtime.getRuntime().availableProcessors() + " cores, Java " + System.getProperty("java.version");
+        millis.size(), BenchReport.percentile(millis, 0), BenchReport.percentile(millis, 0.5),
+        BenchReport.percentile(millis, 0.95), BenchReport.percentile(millis, 1));
   }
 }

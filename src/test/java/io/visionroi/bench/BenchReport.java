@@ -1,0 +1,42 @@
+package io.visionroi.bench;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Locale;
+
+/** Writes one bench's section into docs/BENCHMARKS.md, between markers of its own, and small statistics. */
+final class BenchReport {
+
+  private BenchReport() {
+  }
+
+  static void writeSection(String name, String markdown) throws Exception {
+    String begin = "<!-- " + name + ":begin -->";
+    String end = "<!-- " + name + ":end -->";
+    String section = begin + "\n" + markdown + "\n" + end + "\n";
+    Path doc = Path.of("docs", "BENCHMARKS.md");
+    String old = Files.exists(doc) ? Files.readString(doc) : "# Benchmarks\n\n";
+    int from = old.indexOf(begin);
+    int to = old.indexOf(end);
+    String updated = from >= 0 && to > from
+        ? old.substring(0, from) + section + old.substring(to + end.length() + 1)
+        : old + "\n" + section;
+    Files.createDirectories(doc.getParent());
+    Files.writeString(doc, updated);
+    System.out.println(section);
+  }
+
+  static long percentile(List<Long> values, double p) {
+    List<Long> sorted = new ArrayList<>(values);
+    Collections.sort(sorted);
+    return sorted.get(Math.max(0, (int) Math.ceil(sorted.size() * p) - 1));
+  }
+
+  static String machine() {
+    return String.format(Locale.ROOT, "%d cores, Java %s", Runtime.getRuntime().availableProcessors(),
+        System.getProperty("java.version"));
+  }
+}
