@@ -4,6 +4,7 @@ import io.visionroi.camera.FfmpegProcess;
 import io.visionroi.camera.GroupRecord;
 import io.visionroi.config.ConfigException;
 import io.visionroi.config.ConfigLoader;
+import io.visionroi.config.ConfigWatcher;
 import io.visionroi.config.ServiceConfig;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -63,6 +64,12 @@ public final class Main {
       System.exit(EXIT_USAGE);
       return;
     }
+    if (commandLine.checkOnly()) {
+      System.out.println("visionroi: " + commandLine.config() + ": valid, " + config.cameras().size() + " camera(s)");
+      vertx.close();
+      System.exit(EXIT_OK);
+      return;
+    }
 
     GroupRecord groups = new GroupRecord(GroupRecord.defaultDir());
     Runtime.getRuntime().addShutdownHook(new Thread(() -> stop(vertx, groups), "visionroi-stop"));
@@ -70,6 +77,7 @@ public final class Main {
       groups.reapLeftovers();
       FfmpegProcess.recordGroupsIn(groups);
       Service service = await(Service.deploy(vertx, config, nodeName()));
+      new ConfigWatcher(vertx, commandLine.config(), service::apply, service::refuse).start();
       LOG.info("VisionROI started: {} camera(s), viewer at http://localhost:{}/", config.cameras().size(),
           service.httpPort());
     } catch (RuntimeException e) {

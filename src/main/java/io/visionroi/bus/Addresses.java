@@ -1,7 +1,8 @@
 package io.visionroi.bus;
 
 /**
- * Every event-bus address of the service, in one place. Per camera:
+ * Every event-bus address of the service, in one place: {@link #CAMERAS} and {@link #CONFIG} for the node, and
+ * per camera:
  * <ul>
  *   <li>{@code camera.<id>.frames}: publish, a {@link Frame} per JPEG read from ffmpeg;</li>
  *   <li>{@code camera.<id>.state}: publish, a status JSON (see {@link CameraStatus}) on every state change and, while an
@@ -13,6 +14,11 @@ package io.visionroi.bus;
  * </ul>
  */
 public final class Addresses {
+
+  /** Publish, local: the {@link CameraSet} this node runs, at start and after each config reload. */
+  public static final String CAMERAS = "service.cameras";
+  /** Publish, local: {@code {"error": null | "..."}} after each config (re)load, for health. */
+  public static final String CONFIG = "service.config";
 
   private Addresses() {
   }

@@ -27,9 +27,18 @@ final class CameraDirectory {
   private final EventBus bus;
   private final Map<String, CameraConfig> cameras = new LinkedHashMap<>();
 
-  CameraDirectory(EventBus bus, List<CameraConfig> cameras) {
+  CameraDirectory(EventBus bus) {
     this.bus = bus;
-    cameras.forEach(c -> this.cameras.put(c.id(), c));
+  }
+
+  /** Follows a reload: from now on these are the cameras. */
+  void replace(List<CameraConfig> next) {
+    cameras.clear();
+    next.forEach(c -> cameras.put(c.id(), c));
+  }
+
+  List<String> ids() {
+    return List.copyOf(cameras.keySet());
   }
 
   Optional<CameraConfig> find(String id) {

@@ -1,7 +1,10 @@
 package io.visionroi.http;
 
+import io.visionroi.bus.Addresses;
+import io.visionroi.bus.CameraSet;
 import io.visionroi.bus.CameraState;
 import io.visionroi.bus.Frame;
+import io.visionroi.config.CameraConfig;
 import io.visionroi.config.ServiceConfig;
 import io.vertx.core.AbstractVerticle;
 import io.vertx.core.Future;
@@ -19,6 +22,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
 import java.util.function.Consumer;
 
 /**
@@ -34,6 +39,8 @@ public class HttpVerticle extends AbstractVerticle {
   private static final int CLOSING_TIMEOUT_SECONDS = 2;
 
   private final ServiceConfig config;
+  /** Why the last reload of the config file was refused, until a good one comes; null when fine. */
+  private String configError;
   private CameraDirectory directory;
   private ViewerHub hub;
   private HttpServer server;
@@ -49,8 +56,11 @@ public class HttpVerticle extends AbstractVerticle {
 
   @Override
   public void start(Promise<Void> started) {
-    directory = new CameraDirectory(vertx.eventBus(), config.cameras());
+    directory = new CameraDirectory(vertx.eventBus());
+    directory.replace(config.cameras());
     hub = new ViewerHub(vertx.eventBus());
+    vertx.eventBus().<CameraSet>localConsumer(Addresses.CAMERAS, m -> follow(m.body()));
+    vertx.eventBus().<JsonObject>localConsumer(Addresses.CONFIG, m -> configError = m.body().getString("error"));
 
     Router router = Router.router(vertx);
     router.get("/api/cameras").handler(this::listCameras);
@@ -90,6 +100,14 @@ public class HttpVerticle extends AbstractVerticle {
         .onComplete(stopped);
   }
 
+  /** After a reload: removed cameras' viewers are sent away, the API knows the new list. */
+  private void follow(CameraSet set) {
+    Set<String> kept = set.cameras().stream().map(CameraConfig::id).collect(Collectors.toSet());
+    directory.ids().stream().filter(id -> !kept.contains(id))
+        .forEach(id -> hub.closeViewersOf(id, CloseCodes.GOING_AWAY, "camera removed"));
+    directory.replace(set.cameras());
+  }
+
   private void listCameras(RoutingContext ctx) {
     directory.statuses().onSuccess(all -> send(ctx, 200, new JsonArray(List.copyOf(all)).encode()));
   }
@@ -124,7 +142,7 @@ public class HttpVerticle extends AbstractVerticle {
         counts.put(state.wireName(), 0);
       }
       all.forEach(s -> counts.put(s.getString("state"), counts.getInteger(s.getString("state")) + 1));
-      json(ctx, 200, new JsonObject().put("status", "UP").put("cameras", counts));
+      json(ctx, 200, new JsonObject().put("status", "UP").put("cameras", counts).put("configError", configError));
     });
   }
 

@@ -52,12 +52,20 @@ final class ViewerHub {
   /** Closes every viewer of every camera, for a stop. */
   Future<Void> closeAll(short code, String reason) {
     List<Future<Void>> closing = new ArrayList<>();
-    for (Audience audience : List.copyOf(audiences.values())) {
-      for (ViewerBridge viewer : List.copyOf(audience.viewers)) {
-        closing.add(viewer.close(code, reason));
-      }
+    for (String cameraId : List.copyOf(audiences.keySet())) {
+      closing.add(closeViewersOf(cameraId, code, reason));
     }
     return Future.join(closing).mapEmpty();
+  }
+
+  /** Closes every viewer of one camera (it was removed, or the service stops). */
+  Future<Void> closeViewersOf(String cameraId, short code, String reason) {
+    Audience audience = audiences.get(cameraId);
+    if (audience == null) {
+      return Future.succeededFuture();
+    }
+    // Copy: a close makes the viewer leave, which changes the set.
+    return Future.join(List.copyOf(audience.viewers).stream().map(v -> v.close(code, reason)).toList()).mapEmpty();
   }
 
   private Audience subscribe(String cameraId) {

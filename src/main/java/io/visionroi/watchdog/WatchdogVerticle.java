@@ -1,6 +1,7 @@
 package io.visionroi.watchdog;
 
 import io.visionroi.bus.Addresses;
+import io.visionroi.bus.CameraSet;
 import io.visionroi.bus.FfmpegEvent;
 import io.visionroi.bus.Frame;
 import io.visionroi.config.CameraConfig;
@@ -8,12 +9,14 @@ import io.visionroi.config.StreamSettings;
 import io.vertx.core.AbstractVerticle;
 import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.eventbus.Message;
+import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonObject;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Supervises the cameras of this node: a periodic timer checks each camera's last-frame clock
@@ -26,14 +29,16 @@ public class WatchdogVerticle extends AbstractVerticle {
   private static final Logger LOG = LoggerFactory.getLogger(WatchdogVerticle.class);
   static final long TICK_MILLIS = 200;
 
-  private final List<CameraConfig> cameras;
   private final StreamSettings stream;
   private final String node;
-  private final List<CameraMonitor> monitors = new ArrayList<>();
+  private final Map<String, Supervised> cameras = new LinkedHashMap<>();
   private EventBus bus;
 
-  public WatchdogVerticle(List<CameraConfig> cameras, StreamSettings stream, String node) {
-    this.cameras = List.copyOf(cameras);
+  /** A supervised camera: its state machine and its event-bus subscriptions. */
+  private record Supervised(CameraMonitor monitor, List<MessageConsumer<?>> consumers) {
+  }
+
+  public WatchdogVerticle(StreamSettings stream, String node) {
     this.stream = stream;
     this.node = node;
   }
@@ -41,23 +46,34 @@ public class WatchdogVerticle extends AbstractVerticle {
   @Override
   public void start() {
     bus = vertx.eventBus();
-    long now = System.currentTimeMillis();
-    for (CameraConfig camera : cameras) {
-      CameraMonitor monitor = new CameraMonitor(camera, stream, now);
-      monitors.add(monitor);
-      bus.<Frame>localConsumer(Addresses.frames(camera.id()),
-          m -> apply(monitor, monitor.onFrame(System.currentTimeMillis(), m.body().generation())));
-      bus.<JsonObject>localConsumer(Addresses.ffmpegEvents(camera.id()),
-          m -> onFfmpegEvent(monitor, FfmpegEvent.fromJson(m.body())));
-      bus.<String>consumer(Addresses.control(camera.id()), m -> onControl(monitor, m));
-      apply(monitor, monitor.begin(now));
-    }
+    bus.<CameraSet>localConsumer(Addresses.CAMERAS, m -> follow(m.body()));
     vertx.setPeriodic(TICK_MILLIS, id -> {
       long tickAt = System.currentTimeMillis();
-      monitors.forEach(monitor -> apply(monitor, monitor.tick(tickAt)));
+      cameras.values().forEach(c -> apply(c.monitor(), c.monitor().tick(tickAt)));
     });
   }
 
+  /** Supervises exactly the cameras of the set: a camera whose settings changed starts over. */
+  private void follow(CameraSet set) {
+    Map<String, CameraConfig> wanted = new LinkedHashMap<>();
+    set.cameras().forEach(c -> wanted.put(c.id(), c));
+    for (String id : List.copyOf(cameras.keySet())) {
+      if (!cameras.get(id).monitor().camera().equals(wanted.get(id))) {
+        cameras.remove(id).consumers().forEach(MessageConsumer::unregister);
+      }
+    }
+    long now = System.currentTimeMillis();
+    wanted.values().stream().filter(c -> !cameras.containsKey(c.id())).forEach(camera -> {
+      CameraMonitor monitor = new CameraMonitor(camera, stream, now);
+      cameras.put(camera.id(), new Supervised(monitor, List.of(
+          bus.<Frame>localConsumer(Addresses.frames(camera.id()),
+              m -> apply(monitor, monitor.onFrame(System.currentTimeMillis(), m.body().generation()))),
+          bus.<JsonObject>localConsumer(Addresses.ffmpegEvents(camera.id()),
+              m -> onFfmpegEvent(monitor, FfmpegEvent.fromJson(m.body()))),
+          bus.<String>consumer(Addresses.control(camera.id()), m -> onControl(monitor, m)))));
+      apply(monitor, monitor.begin(now));
+    });
+  }
   private void onFfmpegEvent(CameraMonitor monitor, FfmpegEvent event) {
     long now = System.currentTimeMillis();
     CameraMonitor.Decision decision = switch (event.kind()) {
