@@ -94,9 +94,10 @@ public final class Service {
     reportConfig(problem.getMessage());
   }
 
-  /** Starts workers for these cameras, then tells the watchdog and the HTTP side the whole camera list. */
+  /** Starts workers for these cameras (if enabled), then tells the watchdog and the HTTP side the whole list. */
   private Future<Void> deployCameras(List<CameraConfig> cameras) {
     List<Future<String>> deploying = cameras.stream()
+        .filter(CameraConfig::enabled)
         .map(camera -> vertx.deployVerticle(new CameraVerticle(camera, config.ffmpegPath()), WORKER)
             .onSuccess(id -> cameraDeployments.put(camera.id(), id)))
         .toList();

@@ -9,7 +9,8 @@ package io.visionroi.bus;
  *       outage lasts, again every {@code outageRetry}; viewers of an {@code outage} status are closed;</li>
  *   <li>{@code camera.<id>.control}: request/reply to the camera's supervisor: {@code status}, {@code restart};</li>
  *   <li>{@code camera.<id>.snapshot}: request/reply to the camera's worker: the latest {@link Frame};</li>
- *   <li>{@code camera.<id>.ffmpeg}: request/reply, supervisor to worker: {@link FfmpegCommand} actions;</li>
+ *   <li>{@code camera.<id>.viewers}: publish, HTTP side to supervisor: the number of viewers, on every change;</li>
+ *   <li>{@code camera.<id>.ffmpeg}: send, supervisor to worker: {@link FfmpegAction}s;</li>
  *   <li>{@code camera.<id>.ffmpeg.events}: send, worker to supervisor: ffmpeg generation started, exited, failed.</li>
  * </ul>
  */
@@ -37,6 +38,11 @@ public final class Addresses {
 
   public static String snapshot(String cameraId) {
     return "camera." + cameraId + ".snapshot";
+  }
+
+  /** Publish, HTTP side to supervisor: how many viewers this node has for the camera (an Integer). */
+  public static String viewers(String cameraId) {
+    return "camera." + cameraId + ".viewers";
   }
 
   public static String ffmpeg(String cameraId) {

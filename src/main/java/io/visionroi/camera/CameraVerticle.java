@@ -9,6 +9,7 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.eventbus.Message;
 import io.visionroi.config.CameraConfig;
+import io.visionroi.config.CameraSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -42,6 +43,8 @@ public class CameraVerticle extends AbstractVerticle {
   /** The generation whose frames may be published; 0 while none may. Read by the reader threads. */
   private volatile long publishing;
   private volatile Frame latest;
+  /** Whether the source is passed through: decided at the first start that can tell; null until then. */
+  private Boolean copySource;
 
   public CameraVerticle(CameraConfig camera, String ffmpegPath) {
     this.camera = camera;
@@ -61,8 +64,9 @@ public class CameraVerticle extends AbstractVerticle {
   }
 
   private void onAction(Message<String> message) {
-    if (FfmpegAction.valueOf(message.body()) == FfmpegAction.START) {
-      startGeneration();
+    switch (FfmpegAction.valueOf(message.body())) {
+      case START -> startGeneration();
+      case STOP -> ensureFfmpegGone();
     }
   }
 
@@ -89,7 +93,7 @@ public class CameraVerticle extends AbstractVerticle {
   private void startGeneration() {
     ensureFfmpegGone();
     long gen = ++generation;
-    List<String> command = FfmpegCommand.forCamera(ffmpegPath, camera);
+    List<String> command = FfmpegCommand.forCamera(ffmpegPath, camera, copySource());
     FfmpegProcess started;
     try {
       started = FfmpegProcess.start(command, "camera " + camera.id());
@@ -109,6 +113,23 @@ public class CameraVerticle extends AbstractVerticle {
     stdoutThread.start();
 
     started.onExit().thenRun(() -> context.runOnContext(v -> onExited(started, gen, stderrThread, stderr)));
+  }
+
+  private boolean copySource() {
+    if (copySource == null) {
+      copySource = switch (camera.passthrough()) {
+        case ALWAYS -> true;
+        case NEVER -> false;
+        case AUTO -> camera.reshapes() || camera.source() == CameraSource.LAVFI ? Boolean.FALSE
+            : SourceProbe.codec(ffmpegPath, camera).map(codec -> {
+              LOG.info("camera {}: source sends {}{}", camera.id(), codec,
+                  codec.equals("mjpeg") ? ": passed through without encoding again" : ": encoded to JPEG");
+              return codec.equals("mjpeg");
+            }).orElse(null);
+      };
+    }
+    // Not known yet (the source did not answer the probe): encode this time, ask again next start.
+    return Boolean.TRUE.equals(copySource);
   }
 
   private void readFrames(FfmpegProcess source, long gen) {

@@ -5,32 +5,84 @@ import io.visionroi.config.CameraSource;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 
 /** Builds a camera's ffmpeg argument list: one input, MJPEG frames on stdout. Never a shell string. */
 public final class FfmpegCommand {
 
-  /** Network read timeout (microseconds) so ffmpeg usually exits by itself; the watchdog never relies on it. */
-  private static final String NETWORK_TIMEOUT_US = "10000000";
-
   private FfmpegCommand() {
   }
 
-  public static List<String> forCamera(String ffmpegPath, CameraConfig camera) {
+  /**
+   * @param copy pass the source's JPEGs through ({@code -c:v copy}) instead of encoding new ones; only for
+   *             sources that are MJPEG already
+   */
+  public static List<String> forCamera(String ffmpegPath, CameraConfig camera, boolean copy) {
     List<String> args = new ArrayList<>(List.of(ffmpegPath, "-hide_banner", "-nostdin", "-loglevel", "error"));
     String url = camera.url();
+    String timeoutMicros = Long.toString(camera.timeout().toMillis() * 1000);
+    boolean timeout = !camera.timeout().isZero();
     switch (camera.source()) {
-      case LAVFI -> args.addAll(List.of("-re", "-f", "lavfi", "-i", url.substring(CameraSource.LAVFI_PREFIX.length())));
-      case DEVICE -> args.addAll(List.of("-f", "v4l2", "-i", url));
-      case RTSP -> args.addAll(List.of("-fflags", "nobuffer", "-rtsp_transport", "tcp", "-timeout", NETWORK_TIMEOUT_US,
-          "-i", url));
-      case STREAM -> args.addAll(List.of("-fflags", "nobuffer", "-rw_timeout", NETWORK_TIMEOUT_US, "-i", url));
-      case DATAGRAM -> args.addAll(List.of("-fflags", "nobuffer", "-i", url));
+      case LAVFI -> args.addAll(List.of("-re", "-f", "lavfi"));
+      case DEVICE -> args.addAll(List.of("-f", "v4l2"));
+      case RTSP -> {
+        args.addAll(List.of("-fflags", "nobuffer", "-rtsp_transport", camera.rtspTransport()));
+        if (timeout) {
+          args.addAll(List.of("-timeout", timeoutMicros));
+        }
+      }
+      case STREAM -> {
+        args.addAll(List.of("-fflags", "nobuffer"));
+        if (timeout) {
+          args.addAll(List.of("-rw_timeout", timeoutMicros));
+        }
+      }
+      case DATAGRAM -> args.addAll(List.of("-fflags", "nobuffer"));
       // A file plays in a loop at its own rate, like a camera that never ends.
-      case FILE -> args.addAll(List.of("-re", "-stream_loop", "-1", "-i", url));
+      case FILE -> args.addAll(List.of("-re", "-stream_loop", "-1"));
     }
-    // -flush_packets: each JPEG leaves ffmpeg as soon as it is encoded, not when an output buffer fills.
-    args.addAll(List.of("-an", "-sn", "-dn", "-c:v", "mjpeg", "-q:v", "5", "-f", "mjpeg", "-flush_packets", "1",
-        "pipe:1"));
+    args.addAll(camera.inputArgs());
+    args.addAll(List.of("-i", camera.source() == CameraSource.LAVFI
+        ? url.substring(CameraSource.LAVFI_PREFIX.length()) : url));
+    args.addAll(List.of("-an", "-sn", "-dn"));
+    if (copy) {
+      args.addAll(List.of("-c:v", "copy"));
+    } else {
+      List<String> filters = new ArrayList<>();
+      if (camera.fps() != null) {
+        filters.add(String.format(Locale.ROOT, "fps=%s", trim(camera.fps())));
+      }
+      if (camera.width() != null || camera.height() != null) {
+        // -2: keep the ratio with an even size, which the JPEG encoder's chroma subsampling wants.
+        filters.add("scale=" + (camera.width() == null ? "-2" : camera.width()) + ":"
+            + (camera.height() == null ? "-2" : camera.height()));
+      }
+      if (!filters.isEmpty()) {
+        args.addAll(List.of("-vf", String.join(",", filters)));
+      }
+      args.addAll(List.of("-c:v", "mjpeg", "-q:v", Integer.toString(camera.quality())));
+    }
+    // -flush_packets: each JPEG leaves ffmpeg as soon as it is ready, not when an output buffer fills.
+    args.addAll(List.of("-f", "mjpeg", "-flush_packets", "1", "pipe:1"));
     return args;
+  }
+
+  /** ffprobe's arguments to name the codec of the source's first video stream. */
+  public static List<String> probeCodec(String ffprobePath, CameraConfig camera) {
+    List<String> args = new ArrayList<>(List.of(ffprobePath, "-v", "error", "-select_streams", "v:0",
+        "-show_entries", "stream=codec_name", "-of", "default=noprint_wrappers=1:nokey=1"));
+    if (camera.source() == CameraSource.RTSP) {
+      args.addAll(List.of("-rtsp_transport", camera.rtspTransport()));
+    }
+    if (camera.source() == CameraSource.DEVICE) {
+      args.addAll(List.of("-f", "v4l2"));
+    }
+    args.addAll(camera.inputArgs());
+    args.addAll(List.of("-i", camera.url()));
+    return args;
+  }
+
+  private static String trim(double value) {
+    return value == Math.rint(value) ? Long.toString((long) value) : Double.toString(value);
   }
 }

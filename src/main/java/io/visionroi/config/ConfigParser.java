@@ -20,6 +20,9 @@ public final class ConfigParser {
   public static final int DEFAULT_PORT = 8080;
   private static final double MAX_SECONDS = 3600;
   private static final Pattern CAMERA_ID = Pattern.compile("[A-Za-z0-9_-]{1,64}");
+  private static final Set<String> CAMERA_KEYS = Set.of("id", "name", "url", "enabled", "rtspTransport", "timeout",
+      "inputArgs", "width", "height", "fps", "quality", "passthrough", "onDemand", "idleStop");
+  private static final List<String> RTSP_TRANSPORTS = List.of("tcp", "udp", "udp_multicast", "http", "https");
 
   private final List<String> problems = new ArrayList<>();
 
@@ -71,7 +74,7 @@ public final class ConfigParser {
         problems.add(path + ": must be an object with at least id and url");
         continue;
       }
-      allowOnly(camera, path + ".", Set.of("id", "name", "url"));
+      allowOnly(camera, path + ".", CAMERA_KEYS);
       String id = required(camera, path + ".id", "id");
       String url = required(camera, path + ".url", "url");
       String name = string(camera, path + ".name", "name", id);
@@ -85,7 +88,37 @@ public final class ConfigParser {
       if (url != null) {
         CameraSource.problem(url).ifPresent(p -> problems.add(path + ".url: " + p + " (" + Secrets.mask(url) + ")"));
       }
-      cameras.add(new CameraConfig(id, name, url));
+      String transport = string(camera, path + ".rtspTransport", "rtspTransport", CameraConfig.DEFAULT_RTSP_TRANSPORT);
+      if (!RTSP_TRANSPORTS.contains(transport)) {
+        problems.add(path + ".rtspTransport: '" + transport + "' is not one of " + String.join(", ", RTSP_TRANSPORTS));
+      } else if (camera.containsKey("rtspTransport") && url != null && CameraSource.of(url) != CameraSource.RTSP) {
+        problems.add(path + ".rtspTransport: only for rtsp:// and rtsps:// cameras");
+      }
+      String passthrough = string(camera, path + ".passthrough", "passthrough", "auto");
+      if (!Set.of("auto", "always", "never").contains(passthrough)) {
+        problems.add(path + ".passthrough: '" + passthrough + "' is not one of auto, always, never");
+        passthrough = "auto";
+      }
+      boolean onDemand = bool(camera, path + ".onDemand", "onDemand", false);
+      if (camera.containsKey("idleStop") && !onDemand) {
+        problems.add(path + ".idleStop: only with \"onDemand\": true");
+      }
+      CameraConfig parsed = new CameraConfig(id, name, url,
+          bool(camera, path + ".enabled", "enabled", true),
+          transport,
+          seconds(camera, path + ".timeout", "timeout", CameraConfig.DEFAULT_TIMEOUT.toMillis() / 1000.0),
+          strings(camera, path + ".inputArgs", "inputArgs"),
+          optionalInteger(camera, path + ".width", "width", 16, 7680),
+          optionalInteger(camera, path + ".height", "height", 16, 4320),
+          optionalNumber(camera, path + ".fps", "fps", 0.1, 120),
+          integer(camera, path + ".quality", "quality", CameraConfig.DEFAULT_QUALITY, 2, 31),
+          CameraConfig.Passthrough.valueOf(passthrough.toUpperCase(java.util.Locale.ROOT)),
+          onDemand,
+          seconds(camera, path + ".idleStop", "idleStop", CameraConfig.DEFAULT_IDLE_STOP.toMillis() / 1000.0));
+      if (parsed.passthrough() == CameraConfig.Passthrough.ALWAYS && parsed.reshapes()) {
+        problems.add(path + ".passthrough: \"always\" copies the source, so width, height and fps cannot apply");
+      }
+      cameras.add(parsed);
     }
     return cameras;
   }
@@ -150,6 +183,46 @@ public final class ConfigParser {
       return fallback;
     }
     return (int) n;
+  }
+
+  private boolean bool(JsonObject object, String path, String key, boolean fallback) {
+    Object value = object.getValue(key);
+    if (value == null) {
+      return fallback;
+    }
+    if (!(value instanceof Boolean b)) {
+      problems.add(path + ": must be true or false, not " + describe(value));
+      return fallback;
+    }
+    return b;
+  }
+
+  private List<String> strings(JsonObject object, String path, String key) {
+    Object value = object.getValue(key);
+    if (value == null) {
+      return List.of();
+    }
+    if (!(value instanceof JsonArray array) || !array.stream().allMatch(String.class::isInstance)) {
+      problems.add(path + ": must be a list of strings, one per argument (never one shell string)");
+      return List.of();
+    }
+    return array.stream().map(String.class::cast).toList();
+  }
+
+  private Integer optionalInteger(JsonObject object, String path, String key, int min, int max) {
+    return object.getValue(key) == null ? null : integer(object, path, key, min, min, max);
+  }
+
+  private Double optionalNumber(JsonObject object, String path, String key, double min, double max) {
+    Object value = object.getValue(key);
+    if (value == null) {
+      return null;
+    }
+    if (!(value instanceof Number number) || number.doubleValue() < min || number.doubleValue() > max) {
+      problems.add(path + ": must be a number from " + min + " to " + max + ", not " + describe(value));
+      return null;
+    }
+    return number.doubleValue();
   }
 
   private Duration seconds(JsonObject object, String path, String key, double fallback) {

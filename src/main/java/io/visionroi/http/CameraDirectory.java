@@ -66,7 +66,8 @@ final class CameraDirectory {
   }
 
   private static JsonObject notRunning(CameraConfig camera, Throwable why) {
-    String reason = why instanceof ReplyException r && r.failureType() == ReplyFailure.NO_HANDLERS
+    String reason = !camera.enabled() ? "disabled in the config"
+        : why instanceof ReplyException r && r.failureType() == ReplyFailure.NO_HANDLERS
         ? "not running on any node" : "no answer: " + why.getMessage();
     return CameraStatus.notRunning(camera, reason).toJson();
   }

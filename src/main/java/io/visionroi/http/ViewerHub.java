@@ -38,11 +38,16 @@ final class ViewerHub {
   void join(String cameraId, ViewerBridge viewer) {
     Audience audience = audiences.computeIfAbsent(cameraId, id -> subscribe(id));
     audience.viewers.add(viewer);
+    bus.publish(Addresses.viewers(cameraId), audience.viewers.size());
   }
 
   void leave(String cameraId, ViewerBridge viewer) {
     Audience audience = audiences.get(cameraId);
-    if (audience != null && audience.viewers.remove(viewer) && audience.viewers.isEmpty()) {
+    if (audience == null || !audience.viewers.remove(viewer)) {
+      return;
+    }
+    bus.publish(Addresses.viewers(cameraId), audience.viewers.size());
+    if (audience.viewers.isEmpty()) {
       audiences.remove(cameraId);
       audience.frames.unregister();
       audience.states.unregister();

@@ -7,7 +7,8 @@ import io.visionroi.config.CameraConfig;
 import io.visionroi.config.StreamSettings;
 
 /**
- * One camera's state machine: {@code starting -> live <-> outage}, any -> {@code failed}, any -> {@code stopped}.
+ * One camera's state machine: {@code starting -> live <-> outage}, any -> {@code failed}; an on-demand camera
+ * is {@code stopped} while nobody watches (for {@code idleStop}) and starts again with a viewer.
  * Pure logic on times handed in, so it is tested without Vert.x or ffmpeg; {@link WatchdogVerticle} feeds it
  * events and carries out its {@link Decision}s.
  * <p>
@@ -39,8 +40,11 @@ final class CameraMonitor {
   private final long grace;
   private final long retry;
   private final RestartPacing pacing;
-  private final long createdAt;
 
+  /** When the camera last began to be wanted (created, or woken by a viewer): the outage clock's origin. */
+  private long awakeAt;
+  private int viewers;
+  private long idleSince;
   private CameraState state = CameraState.STARTING;
   private String reason;
   private String lastError;
@@ -65,17 +69,36 @@ final class CameraMonitor {
     this.grace = stream.outageGrace().toMillis();
     this.retry = stream.outageRetry().toMillis();
     this.pacing = new RestartPacing(stream.outageRetry());
-    this.createdAt = now;
+    this.awakeAt = now;
     this.fpsSampleAt = now;
+    this.idleSince = now;
   }
 
   CameraConfig camera() {
     return camera;
   }
 
-  /** The first start. */
+  /** The first start; an on-demand camera waits for its first viewer instead. */
   Decision begin(long now) {
+    if (camera.onDemand()) {
+      return moveTo(now, CameraState.STOPPED, "on demand: starts with the first viewer");
+    }
     return new Decision(start(now), null, false);
+  }
+
+  /** This node's viewer count changed: an idle on-demand camera starts. */
+  Decision onViewers(long now, int count) {
+    viewers = count;
+    if (count == 0) {
+      idleSince = now;
+    }
+    if (!camera.onDemand() || count == 0 || state != CameraState.STOPPED) {
+      return Decision.NONE;
+    }
+    awakeAt = now;
+    pacing.reset();
+    Decision woken = moveTo(now, CameraState.STARTING, "a viewer came");
+    return new Decision(start(now), woken.transition(), true);
   }
 
   Decision onStarted(long gen, long processId) {
@@ -129,6 +152,12 @@ final class CameraMonitor {
     if (state == CameraState.STOPPED) {
       return Decision.NONE;
     }
+    if (camera.onDemand() && viewers == 0 && now - idleSince >= camera.idleStop().toMillis()) {
+      running = false;
+      pid = -1;
+      Decision idle = moveTo(now, CameraState.STOPPED, "on demand: no viewer for " + seconds(camera.idleStop().toMillis()));
+      return new Decision(FfmpegAction.STOP, idle.transition(), true);
+    }
     FfmpegAction action = null;
     Decision change = Decision.NONE;
     boolean inTrouble = state.sendsViewersAway();
@@ -136,7 +165,7 @@ final class CameraMonitor {
       if (running && now - Math.max(lastFrameAt, lastStartAt) >= grace) {
         change = enterOutage(now, "no video for " + seconds(grace));
         action = start(now); // replaces the silent generation at once
-      } else if (!running && now - Math.max(lastFrameAt, createdAt) >= grace) {
+      } else if (!running && now - Math.max(lastFrameAt, awakeAt) >= grace) {
         change = enterOutage(now, lastError != null ? lastError : "no video for " + seconds(grace));
       }
     }
@@ -196,7 +225,7 @@ final class CameraMonitor {
   }
 
   private long quietFor(long now) {
-    return now - Math.max(lastFrameAt, createdAt);
+    return now - Math.max(lastFrameAt, awakeAt);
   }
 
   private void sampleFps(long now) {

@@ -56,7 +56,7 @@ public class WatchdogVerticle extends AbstractVerticle {
   /** Supervises exactly the cameras of the set: a camera whose settings changed starts over. */
   private void follow(CameraSet set) {
     Map<String, CameraConfig> wanted = new LinkedHashMap<>();
-    set.cameras().forEach(c -> wanted.put(c.id(), c));
+    set.cameras().stream().filter(CameraConfig::enabled).forEach(c -> wanted.put(c.id(), c));
     for (String id : List.copyOf(cameras.keySet())) {
       if (!cameras.get(id).monitor().camera().equals(wanted.get(id))) {
         cameras.remove(id).consumers().forEach(MessageConsumer::unregister);
@@ -70,7 +70,9 @@ public class WatchdogVerticle extends AbstractVerticle {
               m -> apply(monitor, monitor.onFrame(System.currentTimeMillis(), m.body().generation()))),
           bus.<JsonObject>localConsumer(Addresses.ffmpegEvents(camera.id()),
               m -> onFfmpegEvent(monitor, FfmpegEvent.fromJson(m.body()))),
-          bus.<String>consumer(Addresses.control(camera.id()), m -> onControl(monitor, m)))));
+          bus.<String>consumer(Addresses.control(camera.id()), m -> onControl(monitor, m)),
+          bus.<Integer>consumer(Addresses.viewers(camera.id()),
+              m -> apply(monitor, monitor.onViewers(System.currentTimeMillis(), m.body()))))));
       apply(monitor, monitor.begin(now));
     });
   }

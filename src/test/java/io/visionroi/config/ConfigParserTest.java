@@ -50,11 +50,11 @@ class ConfigParserTest {
   @Test
   void unknownKeysAreNamedWithTheirPath() {
     List<String> problems = problems("""
-        {"htp": {}, "stream": {"outageGrase": 1}, "cameras": [{"id": "a", "url": "x.mp4", "fps": 5}]}""");
+        {"htp": {}, "stream": {"outageGrase": 1}, "cameras": [{"id": "a", "url": "x.mp4", "colour": 5}]}""");
     assertEquals(3, problems.size(), problems.toString());
     assertTrue(problems.get(0).startsWith("htp: unknown key"));
     assertTrue(problems.get(1).startsWith("stream.outageGrase: unknown key"));
-    assertTrue(problems.get(2).startsWith("cameras[0].fps: unknown key"));
+    assertTrue(problems.get(2).startsWith("cameras[0].colour: unknown key"));
   }
 
   @Test
@@ -82,6 +82,45 @@ class ConfigParserTest {
         "cameras[3].url: lavfi: needs a filtergraph, e.g. lavfi:testsrc2=size=640x480:rate=15 (lavfi:)",
         "cameras[4]: must be an object with at least id and url"), problems);
     assertFalse(problems.toString().contains("secret"));
+  }
+
+  @Test
+  void cameraOptionsAreReadWithTheirDefaults() {
+    ServiceConfig config = ConfigParser.parse(new JsonObject("""
+        {"cameras": [{"id": "a", "url": "rtsp://cam/1", "rtspTransport": "udp", "timeout": 0,
+                      "inputArgs": ["-thread_queue_size", "512"], "width": 640, "fps": 5, "quality": 8,
+                      "passthrough": "never", "enabled": false},
+                     {"id": "b", "url": "http://cam/mjpg", "onDemand": true, "idleStop": 2.5}]}"""));
+    CameraConfig a = config.cameras().get(0);
+    assertEquals("udp", a.rtspTransport());
+    assertEquals(Duration.ZERO, a.timeout());
+    assertEquals(List.of("-thread_queue_size", "512"), a.inputArgs());
+    assertEquals(640, a.width());
+    assertEquals(null, a.height());
+    assertEquals(5.0, a.fps());
+    assertEquals(8, a.quality());
+    assertEquals(CameraConfig.Passthrough.NEVER, a.passthrough());
+    assertFalse(a.enabled());
+    CameraConfig b = config.cameras().get(1);
+    assertEquals(CameraConfig.of("b", "b", "http://cam/mjpg").quality(), b.quality());
+    assertTrue(b.onDemand());
+    assertEquals(Duration.ofMillis(2500), b.idleStop());
+    assertEquals(CameraConfig.Passthrough.AUTO, b.passthrough());
+  }
+
+  @Test
+  void badCameraOptionsAreNamed() {
+    List<String> problems = problems("""
+        {"cameras": [{"id": "a", "url": "http://cam/x", "rtspTransport": "udp", "inputArgs": "-re -i x",
+                      "passthrough": "always", "width": 8, "quality": 40, "idleStop": 3, "enabled": "yes"}]}""");
+    assertEquals(List.of(
+        "cameras[0].rtspTransport: only for rtsp:// and rtsps:// cameras",
+        "cameras[0].idleStop: only with \"onDemand\": true",
+        "cameras[0].enabled: must be true or false, not the string \"yes\"",
+        "cameras[0].inputArgs: must be a list of strings, one per argument (never one shell string)",
+        "cameras[0].width: 8 is out of range 16..7680",
+        "cameras[0].quality: 40 is out of range 2..31",
+        "cameras[0].passthrough: \"always\" copies the source, so width, height and fps cannot apply"), problems);
   }
 
   @Test

@@ -19,7 +19,7 @@ class CameraMonitorTest {
   private static final StreamSettings STREAM = new StreamSettings(Duration.ofMillis(3500), Duration.ofMillis(1500),
       Duration.ofMillis(1500), Duration.ofMillis(600));
 
-  private final CameraMonitor monitor = new CameraMonitor(new CameraConfig("c", "C", "rtsp://u:pw@cam/x"), STREAM, 0);
+  private final CameraMonitor monitor = new CameraMonitor(CameraConfig.of("c", "C", "rtsp://u:pw@cam/x"), STREAM, 0);
 
   private void goLive() {
     assertEquals(FfmpegAction.START, monitor.begin(0).action());
@@ -125,6 +125,26 @@ class CameraMonitorTest {
     CameraMonitor.Decision d = monitor.onSpawnFailed(10, "ffmpeg not found: 'nope' (set ffmpeg.path or FFMPEG_PATH)");
     assertEquals(CameraState.FAILED, d.transition().to());
     assertEquals(FfmpegAction.START, monitor.tick(1500).action());
+  }
+
+  @Test
+  void anOnDemandCameraRunsOnlyWhileWatched() {
+    CameraMonitor lazy = new CameraMonitor(new io.visionroi.config.CameraConfig("d", "D", "http://cam/x", true, "tcp",
+        Duration.ofSeconds(10), java.util.List.of(), null, null, null, 5,
+        io.visionroi.config.CameraConfig.Passthrough.AUTO, true, Duration.ofSeconds(2)), STREAM, 0);
+    assertEquals(CameraState.STOPPED, lazy.begin(0).transition().to());
+    assertNull(lazy.tick(60_000).action(), "idle: no ffmpeg, no outage");
+    CameraMonitor.Decision woken = lazy.onViewers(60_000, 1);
+    assertEquals(FfmpegAction.START, woken.action());
+    assertEquals(CameraState.STARTING, woken.transition().to());
+    lazy.onStarted(1, 300);
+    assertEquals(CameraState.LIVE, lazy.onFrame(60_400, 1).transition().to());
+    lazy.onFrame(61_000, 1);
+    lazy.onViewers(61_000, 0);
+    assertNull(lazy.tick(62_900).action(), "stays for idleStop after the last viewer");
+    CameraMonitor.Decision idle = lazy.tick(63_000);
+    assertEquals(FfmpegAction.STOP, idle.action());
+    assertEquals(CameraState.STOPPED, idle.transition().to());
   }
 
   @Test

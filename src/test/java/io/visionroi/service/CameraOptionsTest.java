@@ -1,0 +1,72 @@
+package io.visionroi.service;
+
+import io.visionroi.support.FakeMjpegCamera;
+import io.visionroi.support.Processes;
+import io.visionroi.support.RunningService;
+import io.visionroi.support.ViewerClient;
+import io.vertx.core.json.JsonObject;
+import org.junit.jupiter.api.Test;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Per-camera options with real ffmpeg: on-demand start and stop, MJPEG pass-through, disabled cameras. */
+class CameraOptionsTest {
+
+  private static JsonObject status(RunningService service, String id) {
+    try {
+      return service.getJson("/api/cameras/" + id);
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static String commandLine(long pid) throws Exception {
+    return Files.readString(Path.of("/proc", Long.toString(pid), "cmdline")).replace('\0', ' ');
+  }
+
+  @Test
+  void onDemandCameraRunsFfmpegOnlyWhileWatched() throws Exception {
+    try (RunningService service = RunningService.start(new JsonObject("""
+        {"cameras": [{"id": "lazy", "url": "lavfi:testsrc2=size=160x120:rate=10", "onDemand": true, "idleStop": 1},
+                     {"id": "off", "url": "lavfi:testsrc2", "enabled": false}]}"""))) {
+      Thread.sleep(1000);
+      assertEquals("stopped", status(service, "lazy").getString("state"));
+      assertNull(status(service, "lazy").getValue("pid"), "no ffmpeg before a viewer comes");
+
+      ViewerClient viewer = service.viewer("lazy");
+      assertTrue(viewer.awaitFrames(3, 5000), "the first viewer starts it");
+      long pid = status(service, "lazy").getLong("pid");
+      assertEquals("live", status(service, "lazy").getString("state"));
+      viewer.close();
+      assertTrue(Processes.waitFor(4000, () -> !Processes.isRunning(pid)), "stopped after idleStop without viewer");
+      assertEquals("stopped", status(service, "lazy").getString("state"));
+
+      JsonObject off = status(service, "off");
+      assertEquals("stopped", off.getString("state"));
+      assertEquals("disabled in the config", off.getString("reason"));
+    }
+  }
+
+  @Test
+  void mjpegSourceIsPassedThroughWithoutEncoding() throws Exception {
+    try (FakeMjpegCamera camera = new FakeMjpegCamera("320x240").start();
+         RunningService service = RunningService.start(new JsonObject(
+             "{\"cameras\": [{\"id\": \"mj\", \"url\": \"" + camera.url() + "\"}]}"))) {
+      assertTrue(Processes.waitFor(15_000, () -> "live".equals(status(service, "mj").getString("state"))));
+      long pid = status(service, "mj").getLong("pid");
+      String args = commandLine(pid);
+      assertTrue(args.contains("-c:v copy"), args);
+      assertFalse(args.contains("-q:v"), args);
+      try (ViewerClient viewer = service.viewer("mj")) {
+        assertTrue(viewer.awaitFrames(5, 5000));
+        viewer.frames.forEach(f -> assertTrue(ViewerClient.isJpeg(f)));
+      }
+    }
+  }
+}
