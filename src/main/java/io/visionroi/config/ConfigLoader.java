@@ -11,9 +11,13 @@ import io.vertx.core.json.JsonObject;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /** Reads the config file and the environment overrides with vertx-config, then validates them. */
 public final class ConfigLoader {
+
+  private static final Pattern LOCATION = Pattern.compile("line: (\\d+), column: (\\d+)");
 
   private ConfigLoader() {
   }
@@ -42,11 +46,16 @@ public final class ConfigLoader {
         .eventually(retriever::close);
   }
 
+  /** The parser's first line and where it stopped, without Jackson's multi-line source dump. */
   private static String rootMessage(Throwable e) {
     Throwable t = e;
     while (t.getCause() != null) {
       t = t.getCause();
     }
-    return t.getMessage();
+    String message = String.valueOf(t.getMessage());
+    Matcher at = LOCATION.matcher(message);
+    String first = message.lines().findFirst().orElse(message)
+        .replaceAll("\\s*\\((start marker )?at \\[Source:[^]]*]\\)", "");
+    return at.find() ? first + " (line " + at.group(1) + ", column " + at.group(2) + ")" : first;
   }
 }

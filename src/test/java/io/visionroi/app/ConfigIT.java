@@ -4,6 +4,8 @@ import io.visionroi.support.JarProcess;
 import io.visionroi.support.Processes;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.net.ServerSocket;
@@ -39,6 +41,22 @@ class ConfigIT {
     String out = failsWithUsageError(List.of("--config", file.toString()));
     assertTrue(out.contains("http.port: must be a whole number"), out);
     assertTrue(out.contains("cameras[0].colour: unknown key"), out);
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @CsvSource(delimiter = '|', value = {
+      "out-of-range number | {\"stream\": {\"outageGrace\": 99999}} | stream.outageGrace: 99999 is out of range",
+      "missing id | {\"cameras\": [{\"url\": \"lavfi:testsrc2\"}]} | cameras[0].id: is required",
+      "missing url | {\"cameras\": [{\"id\": \"a\"}]} | cameras[0].url: is required",
+      "malformed id | {\"cameras\": [{\"id\": \"a/b\", \"url\": \"x.mp4\"}]} | cameras[0].id: 'a/b' must be",
+      "duplicate id | {\"cameras\": [{\"id\": \"a\", \"url\": \"x.mp4\"}, {\"id\": \"a\", \"url\": \"y.mp4\"}]}"
+          + " | cameras[1].id: 'a' is used by another camera",
+      "unsupported scheme | {\"cameras\": [{\"id\": \"a\", \"url\": \"ftp://h/x\"}]}"
+          + " | cameras[0].url: unsupported scheme 'ftp://'"})
+  void eachBadConfigExits2NamingItsKey(String what, String json, String expected) throws Exception {
+    Path file = write(json);
+    String out = failsWithUsageError(List.of("--check-config", "--config", file.toString()));
+    assertTrue(out.contains(expected), what + ": " + out);
   }
 
   @Test
