@@ -19,4 +19,6 @@ cd "$(dirname "$0")/.."
 . scripts/lib.sh
 ensure_tools
 ensure_jar
-exec java -jar target/visionroi.jar "${args[@]}"
+logging=conf/logback.xml
+[ "${LOG_FORMAT:-}" = json ] && logging=conf/logback-json.xml
+exec java -Dlogback.configurationFile="$logging" -jar target/visionroi.jar "${args[@]}"

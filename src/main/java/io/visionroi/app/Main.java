@@ -54,7 +54,7 @@ public final class Main {
       return;
     }
 
-    Vertx vertx = Vertx.vertx();
+    Vertx vertx = Service.newVertx();
     ServiceConfig config;
     try {
       config = await(ConfigLoader.load(vertx, commandLine.config()));

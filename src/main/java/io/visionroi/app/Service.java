@@ -16,6 +16,12 @@ import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.ThreadingModel;
 import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.micrometer.MicrometerMetricsOptions;
+import io.vertx.micrometer.VertxPrometheusOptions;
+import io.vertx.micrometer.backends.BackendRegistries;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vertx.core.json.JsonObject;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -23,6 +29,7 @@ import org.slf4j.LoggerFactory;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.stream.Stream;
 
 /**
@@ -46,13 +53,23 @@ public final class Service {
     this.http = http;
   }
 
+  /** A Vert.x with Micrometer metrics (Prometheus registry, JVM metrics), as /metrics serves them. */
+  public static Vertx newVertx() {
+    return Vertx.vertx(new VertxOptions().setMetricsOptions(new MicrometerMetricsOptions()
+        .setEnabled(true)
+        .setJvmMetricsEnabled(true)
+        .setPrometheusOptions(new VertxPrometheusOptions().setEnabled(true))));
+  }
+
   public static Future<Service> deploy(Vertx vertx, ServiceConfig config, String node) {
     vertx.eventBus().registerDefaultCodec(Frame.class, new FrameCodec());
     vertx.eventBus().registerDefaultCodec(CameraSet.class, new LocalCodec<>(CameraSet.class));
+    MeterRegistry registry = Optional.ofNullable(BackendRegistries.getDefaultNow())
+        .orElseGet(SimpleMeterRegistry::new);
     // HTTP first: a port already in use stops the start before any ffmpeg runs.
-    Service service = new Service(vertx, config, new HttpVerticle(config));
+    Service service = new Service(vertx, config, new HttpVerticle(config, registry));
     return vertx.deployVerticle(service.http)
-        .compose(v -> vertx.deployVerticle(new WatchdogVerticle(config.stream(), node)))
+        .compose(v -> vertx.deployVerticle(new WatchdogVerticle(config.stream(), node, registry)))
         .compose(v -> service.deployCameras(config.cameras()))
         .map(v -> service);
   }
@@ -71,8 +88,8 @@ public final class Service {
       LOG.warn("config reloaded: {} changed, which takes effect only after a restart", diff.needRestart());
     }
     // Cameras run with the settings the service started with; only the camera list follows the file.
-    config = new ServiceConfig(config.httpHost(), config.httpPort(), config.stream(), config.ffmpegPath(),
-        next.cameras());
+    config = new ServiceConfig(config.httpHost(), config.httpPort(), config.auth(), config.stream(),
+        config.ffmpegPath(), next.cameras());
     reportConfig(null);
     if (!diff.camerasChanged()) {
       return Future.succeededFuture();

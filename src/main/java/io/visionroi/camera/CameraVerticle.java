@@ -32,6 +32,8 @@ public class CameraVerticle extends AbstractVerticle {
   private static final Logger LOG = LoggerFactory.getLogger(CameraVerticle.class);
   static final int MAX_FRAME_BYTES = 8 * 1024 * 1024;
   private static final Duration KILL_WAIT = Duration.ofSeconds(2);
+  /** How much of ffmpeg's stderr reaches the log when a camera fails. */
+  private static final int STDERR_TAIL_LINES = 5;
 
   private final CameraConfig camera;
   private final String ffmpegPath;
@@ -98,13 +100,13 @@ public class CameraVerticle extends AbstractVerticle {
     try {
       started = FfmpegProcess.start(command, "camera " + camera.id());
     } catch (IOException | RuntimeException e) {
-      report(new FfmpegEvent(FfmpegEvent.Kind.SPAWN_FAILED, gen, -1, e.getMessage()));
+      report(new FfmpegEvent(FfmpegEvent.Kind.SPAWN_FAILED, gen, -1, e.getMessage(), List.of()));
       return;
     }
     process = started;
     publishing = gen;
     LOG.debug("camera {}: ffmpeg generation {} started, pid {}", camera.id(), gen, started.pid());
-    report(new FfmpegEvent(FfmpegEvent.Kind.STARTED, gen, started.pid(), null));
+    report(new FfmpegEvent(FfmpegEvent.Kind.STARTED, gen, started.pid(), null, List.of()));
 
     StderrTail stderr = new StderrTail();
     Thread stderrThread = daemon("ffmpeg-" + camera.id() + "-err-" + gen, () -> stderr.drain(started.stderr()));
@@ -162,7 +164,7 @@ public class CameraVerticle extends AbstractVerticle {
     int code = exited.onExit().join().exitValue();
     String reason = stderr.lastLine() != null ? stderr.lastLine() : "ffmpeg exited with code " + code;
     LOG.debug("camera {}: ffmpeg generation {} exited with code {}: {}", camera.id(), gen, code, reason);
-    report(new FfmpegEvent(FfmpegEvent.Kind.EXITED, gen, exited.pid(), reason));
+    report(new FfmpegEvent(FfmpegEvent.Kind.EXITED, gen, exited.pid(), reason, stderr.last(STDERR_TAIL_LINES)));
   }
 
   private void report(FfmpegEvent event) {

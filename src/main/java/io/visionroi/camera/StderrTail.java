@@ -9,6 +9,7 @@ import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.List;
 
 /** Drains ffmpeg's stderr (so ffmpeg never blocks on a full pipe) and keeps its last lines, masked. */
 final class StderrTail {
@@ -47,5 +48,10 @@ final class StderrTail {
   /** The last line, or null when ffmpeg said nothing. */
   synchronized String lastLine() {
     return lines.peekLast();
+  }
+
+  /** The last {@code count} lines, oldest first. */
+  synchronized List<String> last(int count) {
+    return List.copyOf(lines).subList(Math.max(0, lines.size() - count), lines.size());
   }
 }

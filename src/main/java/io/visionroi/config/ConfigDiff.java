@@ -32,6 +32,9 @@ public record ConfigDiff(List<CameraConfig> added, List<CameraConfig> removed, L
     if (old.httpPort() != next.httpPort()) {
       needRestart.add("http.port");
     }
+    if (!java.util.Objects.equals(old.auth(), next.auth())) {
+      needRestart.add("http.auth");
+    }
     if (!old.stream().equals(next.stream())) {
       needRestart.add("stream");
     }

@@ -36,9 +36,10 @@ public final class ConfigParser {
   private ServiceConfig service(JsonObject root) {
     allowOnly(root, "", Set.of("http", "stream", "ffmpeg", "cameras"));
 
-    JsonObject http = section(root, "http", Set.of("host", "port"));
+    JsonObject http = section(root, "http", Set.of("host", "port", "auth"));
     String host = string(http, "http.host", "host", DEFAULT_HOST);
     int port = integer(http, "http.port", "port", DEFAULT_PORT, 0, 65535);
+    ServiceConfig.BasicAuth auth = auth(http);
 
     JsonObject stream = section(root, "stream", Set.of("outageGrace", "outageRetry", "maxFrameDelay", "sendTimeout"));
     StreamSettings timings = new StreamSettings(
@@ -54,7 +55,29 @@ public final class ConfigParser {
     if (!problems.isEmpty()) {
       throw new ConfigException(problems);
     }
-    return new ServiceConfig(host, port, timings, ffmpegPath, cameras);
+    return new ServiceConfig(host, port, auth, timings, ffmpegPath, cameras);
+  }
+
+  private ServiceConfig.BasicAuth auth(JsonObject http) {
+    Object value = http.getValue("auth");
+    if (value == null) {
+      return null;
+    }
+    if (!(value instanceof JsonObject auth)) {
+      problems.add("http.auth: must be an object with user and password");
+      return null;
+    }
+    allowOnly(auth, "http.auth.", Set.of("user", "password"));
+    String user = required(auth, "http.auth.user", "user");
+    if (auth.getValue("password") == null) {
+      problems.add("http.auth.password: is required");
+      return null;
+    }
+    if (!(auth.getValue("password") instanceof String password) || password.isEmpty()) {
+      problems.add("http.auth.password: must be a non-empty string");
+      return null;
+    }
+    return user == null ? null : new ServiceConfig.BasicAuth(user, password);
   }
 
   private List<CameraConfig> cameras(JsonObject root) {

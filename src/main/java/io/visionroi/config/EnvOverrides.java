@@ -29,6 +29,8 @@ public final class EnvOverrides {
     TARGETS.put("HTTP_PORT", new Target("http", "port", Kind.PORT));
     TARGETS.put("HTTP_HOST", new Target("http", "host", Kind.TEXT));
     TARGETS.put("FFMPEG_PATH", new Target("ffmpeg", "path", Kind.TEXT));
+    TARGETS.put("HTTP_AUTH_USER", new Target("http.auth", "user", Kind.TEXT));
+    TARGETS.put("HTTP_AUTH_PASSWORD", new Target("http.auth", "password", Kind.TEXT));
   }
 
   private EnvOverrides() {
@@ -62,15 +64,19 @@ public final class EnvOverrides {
             + (target.kind() == Kind.PORT ? "a whole number" : "a number"));
         return;
       }
-      Object section = config.getValue(target.section());
-      if (!(section instanceof JsonObject)) {
-        if (section != null) {
+      JsonObject section = config;
+      for (String part : target.section().split("\\.")) {
+        Object inner = section.getValue(part);
+        if (inner != null && !(inner instanceof JsonObject)) {
           return; // the parser reports the malformed section itself
         }
-        section = new JsonObject();
-        config.put(target.section(), section);
+        if (inner == null) {
+          inner = new JsonObject();
+          section.put(part, inner);
+        }
+        section = (JsonObject) inner;
       }
-      ((JsonObject) section).put(target.key(), value);
+      section.put(target.key(), value);
     });
     if (!problems.isEmpty()) {
       throw new ConfigException(problems);

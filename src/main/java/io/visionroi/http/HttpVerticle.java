@@ -6,6 +6,7 @@ import io.visionroi.bus.CameraState;
 import io.visionroi.bus.Frame;
 import io.visionroi.config.CameraConfig;
 import io.visionroi.config.ServiceConfig;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.AbstractVerticle;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -17,10 +18,17 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BasicAuthHandler;
 import io.vertx.ext.web.handler.StaticHandler;
+import io.vertx.ext.auth.User;
+import io.vertx.ext.auth.authentication.Credentials;
+import io.vertx.ext.auth.authentication.UsernamePasswordCredentials;
+import io.vertx.micrometer.PrometheusScrapingHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -39,14 +47,16 @@ public class HttpVerticle extends AbstractVerticle {
   private static final int CLOSING_TIMEOUT_SECONDS = 2;
 
   private final ServiceConfig config;
+  private final MeterRegistry registry;
   /** Why the last reload of the config file was refused, until a good one comes; null when fine. */
   private String configError;
   private CameraDirectory directory;
   private ViewerHub hub;
   private HttpServer server;
 
-  public HttpVerticle(ServiceConfig config) {
+  public HttpVerticle(ServiceConfig config, MeterRegistry registry) {
     this.config = config;
+    this.registry = registry;
   }
 
   /** The port listened on: the configured one, or the one chosen when it was 0. */
@@ -58,23 +68,31 @@ public class HttpVerticle extends AbstractVerticle {
   public void start(Promise<Void> started) {
     directory = new CameraDirectory(vertx.eventBus());
     directory.replace(config.cameras());
-    hub = new ViewerHub(vertx.eventBus());
+    hub = new ViewerHub(vertx.eventBus(), registry);
     vertx.eventBus().<CameraSet>localConsumer(Addresses.CAMERAS, m -> follow(m.body()));
     vertx.eventBus().<JsonObject>localConsumer(Addresses.CONFIG, m -> configError = m.body().getString("error"));
 
     Router router = Router.router(vertx);
+    // Health stays open for probes; everything else asks for the configured user, if any.
+    router.get("/healthz").handler(this::health);
+    router.head("/healthz").handler(this::health);
+    router.get("/readyz").handler(this::readiness);
+    router.head("/readyz").handler(this::readiness);
+    if (config.auth() != null) {
+      router.route().handler(BasicAuthHandler.create(this::authenticate, "VisionROI"));
+    }
     router.get("/api/cameras").handler(this::listCameras);
     router.head("/api/cameras").handler(this::listCameras);
     router.get("/api/cameras/:id").handler(this::getCamera);
     router.get("/api/cameras/:id/snapshot.jpg").handler(this::snapshot);
     router.post("/api/cameras/:id/restart").handler(this::restart);
-    router.get("/healthz").handler(this::health);
-    router.head("/healthz").handler(this::health);
+    router.get("/metrics").handler(PrometheusScrapingHandler.create());
     router.get("/ws/cameras/:id").handler(this::openViewer);
     router.get("/ws/:id").handler(this::openViewer);
     // The page for everything else, so a wrong method on an API path still gets its JSON 405.
     router.routeWithRegex("^/(?!api/|ws/).*").method(HttpMethod.GET).method(HttpMethod.HEAD)
         .handler(StaticHandler.create("webroot").setCachingEnabled(false));
+    router.errorHandler(401, ctx -> error(ctx, 401, "authentication required"));
     router.errorHandler(404, ctx -> error(ctx, 404, "not found: " + ctx.request().path()));
     router.errorHandler(405, ctx -> error(ctx, 405, "method not allowed: " + ctx.request().method()));
     router.errorHandler(500, ctx -> {
@@ -98,6 +116,20 @@ public class HttpVerticle extends AbstractVerticle {
         .eventually(() -> server.close())
         .<Void>mapEmpty()
         .onComplete(stopped);
+  }
+
+  private Future<User> authenticate(Credentials credentials) {
+    if (credentials instanceof UsernamePasswordCredentials given
+        && constantTimeEquals(config.auth().user(), given.getUsername())
+        && constantTimeEquals(config.auth().password(), given.getPassword())) {
+      return Future.succeededFuture(User.fromName(given.getUsername()));
+    }
+    return Future.failedFuture("wrong user or password");
+  }
+
+  private static boolean constantTimeEquals(String expected, String given) {
+    return given != null && MessageDigest.isEqual(expected.getBytes(StandardCharsets.UTF_8),
+        given.getBytes(StandardCharsets.UTF_8));
   }
 
   /** After a reload: removed cameras' viewers are sent away, the API knows the new list. */
@@ -135,14 +167,27 @@ public class HttpVerticle extends AbstractVerticle {
         .onFailure(e -> error(ctx, 503, "camera '" + id + "' is not running: " + e.getMessage())));
   }
 
+  /** Liveness: answering at all proves the event loop works. */
   private void health(RoutingContext ctx) {
+    withCameraCounts(counts -> json(ctx, 200,
+        new JsonObject().put("status", "UP").put("cameras", counts).put("configError", configError)));
+  }
+
+  /** Readiness: serving, with a config that was accepted (a refused reload makes it 503 until fixed). */
+  private void readiness(RoutingContext ctx) {
+    boolean ready = configError == null;
+    withCameraCounts(counts -> json(ctx, ready ? 200 : 503, new JsonObject().put("status", ready ? "UP" : "DOWN")
+        .put("cameras", counts).put("configError", configError)));
+  }
+
+  private void withCameraCounts(Consumer<JsonObject> answer) {
     directory.statuses().onSuccess(all -> {
       JsonObject counts = new JsonObject();
       for (CameraState state : CameraState.values()) {
         counts.put(state.wireName(), 0);
       }
       all.forEach(s -> counts.put(s.getString("state"), counts.getInteger(s.getString("state")) + 1));
-      json(ctx, 200, new JsonObject().put("status", "UP").put("cameras", counts).put("configError", configError));
+      answer.accept(counts);
     });
   }
 
@@ -160,7 +205,7 @@ public class HttpVerticle extends AbstractVerticle {
 
   private void attach(String cameraId, ServerWebSocket socket, boolean meta) {
     ViewerBridge viewer = new ViewerBridge(socket, meta, config.stream().maxFrameDelay().toMillis(),
-        config.stream().sendTimeout().toMillis(), gone -> hub.leave(cameraId, gone));
+        config.stream().sendTimeout().toMillis(), hub.meters(cameraId), gone -> hub.leave(cameraId, gone));
     hub.join(cameraId, viewer);
     socket.exceptionHandler(e -> LOG.debug("camera {}: viewer socket error: {}", cameraId, e.getMessage()));
     directory.status(cameraId).onSuccess(viewer::sendStatus);

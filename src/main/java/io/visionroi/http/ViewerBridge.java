@@ -19,6 +19,7 @@ final class ViewerBridge {
   private final long maxFrameDelay;
   private final long sendTimeout;
   private final Consumer<ViewerBridge> onGone;
+  private final ViewerMeters meters;
 
   private Frame pending;
   private long blockedSince;
@@ -29,7 +30,8 @@ final class ViewerBridge {
    *               frames, even while a stuck client has not yet taken its close frame
    */
   ViewerBridge(ServerWebSocket socket, boolean meta, long maxFrameDelayMillis, long sendTimeoutMillis,
-      Consumer<ViewerBridge> onGone) {
+      ViewerMeters meters, Consumer<ViewerBridge> onGone) {
+    this.meters = meters;
     this.socket = socket;
     this.meta = meta;
     this.maxFrameDelay = maxFrameDelayMillis;
@@ -45,6 +47,9 @@ final class ViewerBridge {
     }
     long now = System.currentTimeMillis();
     if (socket.writeQueueFull()) {
+      if (pending != null) {
+        meters.dropped().increment();
+      }
       pending = frame;
       if (blockedSince == 0) {
         blockedSince = now;
@@ -94,11 +99,14 @@ final class ViewerBridge {
 
   private void send(Frame frame, long now) {
     if (maxFrameDelay > 0 && frame.ageMillis(now) > maxFrameDelay) {
+      meters.dropped().increment();
       return;
     }
     if (meta) {
       socket.writeTextMessage("{\"type\":\"frame\",\"seq\":" + frame.seq() + ",\"ts\":" + frame.readAt() + "}");
     }
     socket.writeBinaryMessage(frame.jpeg());
+    meters.sent().increment();
+    meters.bytes().increment(frame.jpeg().length());
   }
 }

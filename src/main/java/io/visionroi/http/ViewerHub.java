@@ -3,6 +3,8 @@ package io.visionroi.http;
 import io.visionroi.bus.Addresses;
 import io.visionroi.bus.CameraState;
 import io.visionroi.bus.Frame;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.eventbus.MessageConsumer;
@@ -23,7 +25,9 @@ import java.util.Set;
 final class ViewerHub {
 
   private final EventBus bus;
+  private final MeterRegistry registry;
   private final Map<String, Audience> audiences = new HashMap<>();
+  private final Map<String, ViewerMeters> meters = new HashMap<>();
 
   private static final class Audience {
     final Set<ViewerBridge> viewers = new LinkedHashSet<>();
@@ -31,8 +35,23 @@ final class ViewerHub {
     MessageConsumer<JsonObject> states;
   }
 
-  ViewerHub(EventBus bus) {
+  ViewerHub(EventBus bus, MeterRegistry registry) {
     this.bus = bus;
+    this.registry = registry;
+  }
+
+  /** The camera's send counters, made with its first viewer on this node, kept for the node's life. */
+  ViewerMeters meters(String cameraId) {
+    return meters.computeIfAbsent(cameraId, id -> {
+      Gauge.builder("visionroi.camera.viewers", this, hub -> hub.viewerCount(id))
+          .description("viewers on this node").tag("camera", id).register(registry);
+      return ViewerMeters.register(registry, id);
+    });
+  }
+
+  private int viewerCount(String cameraId) {
+    Audience audience = audiences.get(cameraId);
+    return audience == null ? 0 : audience.viewers.size();
   }
 
   void join(String cameraId, ViewerBridge viewer) {

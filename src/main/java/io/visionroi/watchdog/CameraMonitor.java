@@ -59,6 +59,7 @@ final class CameraMonitor {
   private long lastAnnounceAt;
   private long frames;
   private long restarts;
+  private long outages;
   private boolean started;
   private double fps;
   private long fpsSampleAt;
@@ -76,6 +77,27 @@ final class CameraMonitor {
 
   CameraConfig camera() {
     return camera;
+  }
+
+  CameraState state() {
+    return state;
+  }
+
+  long frames() {
+    return frames;
+  }
+
+  long restarts() {
+    return restarts;
+  }
+
+  long outages() {
+    return outages;
+  }
+
+  /** Seconds since the last frame, or NaN before the first (no value, rather than a made-up one). */
+  double lastFrameAgeSeconds(long now) {
+    return lastFrameAt > 0 ? (now - lastFrameAt) / 1000.0 : Double.NaN;
   }
 
   /** The first start; an on-demand camera waits for its first viewer instead. */
@@ -189,6 +211,7 @@ final class CameraMonitor {
 
   private Decision enterOutage(long now, String why) {
     if (state == CameraState.STARTING || state == CameraState.LIVE) {
+      outages++;
       return moveTo(now, CameraState.OUTAGE, why);
     }
     return Decision.NONE;

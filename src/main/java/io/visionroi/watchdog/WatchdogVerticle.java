@@ -2,6 +2,7 @@ package io.visionroi.watchdog;
 
 import io.visionroi.bus.Addresses;
 import io.visionroi.bus.CameraSet;
+import io.visionroi.bus.CameraState;
 import io.visionroi.bus.FfmpegEvent;
 import io.visionroi.bus.Frame;
 import io.visionroi.config.CameraConfig;
@@ -11,6 +12,7 @@ import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonObject;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -31,16 +33,23 @@ public class WatchdogVerticle extends AbstractVerticle {
 
   private final StreamSettings stream;
   private final String node;
+  private final MeterRegistry registry;
   private final Map<String, Supervised> cameras = new LinkedHashMap<>();
   private EventBus bus;
 
-  /** A supervised camera: its state machine and its event-bus subscriptions. */
-  private record Supervised(CameraMonitor monitor, List<MessageConsumer<?>> consumers) {
+  /** A supervised camera: its state machine, its event-bus subscriptions and its metrics. */
+  private record Supervised(CameraMonitor monitor, List<MessageConsumer<?>> consumers, CameraMeters meters) {
+
+    void end() {
+      consumers.forEach(MessageConsumer::unregister);
+      meters.remove();
+    }
   }
 
-  public WatchdogVerticle(StreamSettings stream, String node) {
+  public WatchdogVerticle(StreamSettings stream, String node, MeterRegistry registry) {
     this.stream = stream;
     this.node = node;
+    this.registry = registry;
   }
 
   @Override
@@ -59,7 +68,7 @@ public class WatchdogVerticle extends AbstractVerticle {
     set.cameras().stream().filter(CameraConfig::enabled).forEach(c -> wanted.put(c.id(), c));
     for (String id : List.copyOf(cameras.keySet())) {
       if (!cameras.get(id).monitor().camera().equals(wanted.get(id))) {
-        cameras.remove(id).consumers().forEach(MessageConsumer::unregister);
+        cameras.remove(id).end();
       }
     }
     long now = System.currentTimeMillis();
@@ -72,7 +81,8 @@ public class WatchdogVerticle extends AbstractVerticle {
               m -> onFfmpegEvent(monitor, FfmpegEvent.fromJson(m.body()))),
           bus.<String>consumer(Addresses.control(camera.id()), m -> onControl(monitor, m)),
           bus.<Integer>consumer(Addresses.viewers(camera.id()),
-              m -> apply(monitor, monitor.onViewers(System.currentTimeMillis(), m.body()))))));
+              m -> apply(monitor, monitor.onViewers(System.currentTimeMillis(), m.body())))),
+          new CameraMeters(registry, monitor)));
       apply(monitor, monitor.begin(now));
     });
   }
@@ -84,6 +94,11 @@ public class WatchdogVerticle extends AbstractVerticle {
       case SPAWN_FAILED -> monitor.onSpawnFailed(now, event.error());
     };
     apply(monitor, decision);
+    // ffmpeg's own last words, once per failure (not per retry), bounded.
+    if (decision.transition() != null && decision.transition().to() == CameraState.FAILED
+        && event.stderrTail().size() > 1) {
+      LOG.warn("camera {}: ffmpeg's last lines:\n  {}", monitor.camera().id(), String.join("\n  ", event.stderrTail()));
+    }
   }
 
   private void onControl(CameraMonitor monitor, Message<String> request) {

@@ -92,12 +92,14 @@ class ConfigReloadIT {
           "health shows the refused reload");
       assertTrue(new JsonObject(get("/healthz").body()).getString("configError").contains("strem: unknown key"));
       assertTrue(jar.output.stream().anyMatch(l -> l.contains("config reload refused")));
+      assertEquals(503, get("/readyz").statusCode(), "not ready with a refused config");
       assertEquals(pidA, camera("a").getLong("pid"), "a refused edit touches nothing");
       assertEquals(pidB2, camera("b").getLong("pid"));
 
       write(a + "," + b2, ""); // the last good content again
       assertTrue(Processes.waitFor(10_000, () -> new JsonObject(get("/healthz").body()).getValue("configError") == null),
           "a good file clears the error");
+      assertEquals(200, get("/readyz").statusCode());
       Processes.signal(jar.pid(), "TERM");
       assertEquals(0, jar.awaitExit(5000));
     } finally {

@@ -134,6 +134,15 @@ class ConfigParserTest {
   }
 
   @Test
+  void authNeedsUserAndPasswordAndTheEnvironmentCanGiveThem() {
+    assertEquals(List.of("http.auth.password: is required"), problems("{\"http\": {\"auth\": {\"user\": \"op\"}}}"));
+    ServiceConfig config = ConfigParser.parse(EnvOverrides.apply(new JsonObject()
+        .put("HTTP_AUTH_USER", "op").put("HTTP_AUTH_PASSWORD", "pw")));
+    assertEquals(new ServiceConfig.BasicAuth("op", "pw"), config.auth());
+    assertFalse(config.auth().toString().contains("pw"), "the password is never printed");
+  }
+
+  @Test
   void badEnvironmentValueNamesTheVariable() {
     ConfigException e = assertThrows(ConfigException.class,
         () -> EnvOverrides.apply(new JsonObject().put("STREAM_OUTAGE_RETRY", "soon").put("HTTP_PORT", "80.5")));

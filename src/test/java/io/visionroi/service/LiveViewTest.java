@@ -132,6 +132,38 @@ class LiveViewTest {
     assertTrue(new JsonObject(new String(wrongMethod.body())).containsKey("error"));
   }
 
+  private static double metric(String scrape, String series) {
+    return scrape.lines().filter(l -> l.startsWith(series + " ")).mapToDouble(l -> Double.parseDouble(l.split(" ")[1]))
+        .findFirst().orElseThrow(() -> new AssertionError("no " + series + " in /metrics"));
+  }
+
+  @Test
+  void metricsMoveAsFramesFlow() throws Exception {
+    try (ViewerClient viewer = service.viewer("pattern")) {
+      assertTrue(viewer.awaitFrames(2, 5000));
+      String before = new String(service.get("/metrics").body());
+      Thread.sleep(1500);
+      String after = new String(service.get("/metrics").body());
+      String read = "visionroi_camera_frames_read_total{camera=\"pattern\"}";
+      String sent = "visionroi_camera_frames_sent_total{camera=\"pattern\"}";
+      assertTrue(metric(after, read) >= metric(before, read) + 10, "frames read move");
+      assertTrue(metric(after, sent) >= metric(before, sent) + 10, "frames sent move");
+      assertTrue(metric(after, "visionroi_camera_bytes_sent_total{camera=\"pattern\"}") > 0);
+      assertEquals(1.0, metric(after, "visionroi_camera_state{camera=\"pattern\",state=\"live\"}"));
+      assertEquals(0.0, metric(after, "visionroi_camera_state{camera=\"pattern\",state=\"outage\"}"));
+      assertTrue(metric(after, "visionroi_camera_viewers{camera=\"pattern\"}") >= 1);
+      assertTrue(metric(after, "visionroi_camera_last_frame_age_seconds{camera=\"pattern\"}") < 1);
+      assertTrue(after.contains("jvm_memory_used_bytes"), "JVM metrics too");
+    }
+  }
+
+  @Test
+  void readinessIsUpWithAnAcceptedConfig() throws Exception {
+    HttpResponse<byte[]> ready = service.get("/readyz");
+    assertEquals(200, ready.statusCode());
+    assertEquals("UP", new JsonObject(new String(ready.body())).getString("status"));
+  }
+
   @Test
   void healthCountsCamerasByState() throws Exception {
     JsonObject health = service.getJson("/healthz");

@@ -27,9 +27,14 @@ public final class RunningService implements AutoCloseable {
 
   /** Starts the service with {@code config} (JSON of contract §2); http goes to 127.0.0.1 on a free port. */
   public static RunningService start(JsonObject config) throws Exception {
-    JsonObject json = config.copy().put("http", new JsonObject().put("host", "127.0.0.1").put("port", 0));
+    return start(config, new JsonObject());
+  }
+
+  /** The same, with more {@code http} settings (e.g. auth). */
+  public static RunningService start(JsonObject config, JsonObject http) throws Exception {
+    JsonObject json = config.copy().put("http", http.copy().put("host", "127.0.0.1").put("port", 0));
     ServiceConfig parsed = ConfigParser.parse(json);
-    Vertx vertx = Vertx.vertx();
+    Vertx vertx = Service.newVertx();
     Service service = Service.deploy(vertx, parsed, "test-node").toCompletionStage().toCompletableFuture()
         .get(20, TimeUnit.SECONDS);
     return new RunningService(vertx, service.httpPort());
