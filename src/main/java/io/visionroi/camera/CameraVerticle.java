@@ -148,9 +148,11 @@ public class CameraVerticle extends AbstractVerticle {
     } catch (IOException e) {
       // The pipe closed under us: the process was killed.
     }
-    if (reader.discardedBytes() > 0 || reader.oversizeFrames() > 0 || reader.truncatedFrames() > 0) {
+    // A frame cut short by our own SIGKILL is expected; anything else in the stream is worth one line.
+    long truncated = source.wasKilled() ? 0 : reader.truncatedFrames();
+    if (reader.discardedBytes() > 0 || reader.oversizeFrames() > 0 || truncated > 0) {
       LOG.warn("camera {}: ffmpeg generation {} output had {} bytes of garbage, {} oversize and {} truncated frames",
-          camera.id(), gen, reader.discardedBytes(), reader.oversizeFrames(), reader.truncatedFrames());
+          camera.id(), gen, reader.discardedBytes(), reader.oversizeFrames(), truncated);
     }
   }
 

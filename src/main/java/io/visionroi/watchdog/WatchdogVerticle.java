@@ -86,6 +86,7 @@ public class WatchdogVerticle extends AbstractVerticle {
       apply(monitor, monitor.begin(now));
     });
   }
+
   private void onFfmpegEvent(CameraMonitor monitor, FfmpegEvent event) {
     long now = System.currentTimeMillis();
     CameraMonitor.Decision decision = switch (event.kind()) {

@@ -15,14 +15,25 @@ import java.util.concurrent.TimeUnit;
 public final class FakeMjpegCamera implements AutoCloseable {
 
   private final int port;
-  private final String size;
+  /** ffmpeg's input arguments: a test pattern it encodes, or a recorded MJPEG clip it only copies. */
+  private final List<String> source;
   private volatile boolean running;
   private volatile Process current;
   private Thread keeper;
 
+  /** A camera that encodes a moving test pattern of this size at 10 fps. */
   public FakeMjpegCamera(String size) {
+    this(List.of("-f", "lavfi", "-i", "testsrc2=size=" + size + ":rate=10", "-c:v", "mjpeg", "-q:v", "7"));
+  }
+
+  private FakeMjpegCamera(List<String> source) {
     this.port = freePort();
-    this.size = size;
+    this.source = source;
+  }
+
+  /** A camera that sends a recorded MJPEG clip in a loop, at its own rate, copying it: almost no CPU. */
+  public static FakeMjpegCamera replaying(java.nio.file.Path clip) {
+    return new FakeMjpegCamera(List.of("-stream_loop", "-1", "-i", clip.toString(), "-c:v", "copy"));
   }
 
   public String url() {
@@ -79,9 +90,11 @@ public final class FakeMjpegCamera implements AutoCloseable {
   private void keep() {
     while (running) {
       try {
-        Process p = new ProcessBuilder(List.of("setpriv", "--pdeathsig", "KILL", "--", "ffmpeg", "-hide_banner", "-nostdin", "-loglevel", "quiet", "-re",
-            "-f", "lavfi", "-i", "testsrc2=size=" + size + ":rate=10", "-c:v", "mjpeg", "-q:v", "7", "-f", "mpjpeg",
-            "-listen", "1", url()))
+        List<String> command = new java.util.ArrayList<>(List.of("setpriv", "--pdeathsig", "KILL", "--", "ffmpeg",
+            "-hide_banner", "-nostdin", "-loglevel", "quiet", "-re"));
+        command.addAll(source);
+        command.addAll(List.of("-f", "mpjpeg", "-listen", "1", url()));
+        Process p = new ProcessBuilder(command)
             .redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectError(ProcessBuilder.Redirect.DISCARD).start();
         current = p;
         if (!running) {

@@ -1,0 +1,250 @@
+package io.visionroi.bench;
+
+import io.visionroi.support.FakeMjpegCamera;
+import io.visionroi.support.JarProcess;
+import io.visionroi.support.Processes;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.WebSocket;
+import io.vertx.core.http.WebSocketClient;
+import io.vertx.core.http.WebSocketClientOptions;
+import io.vertx.core.http.WebSocketConnectOptions;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDate;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+import java.util.Locale;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * What the service costs per camera and per viewer, against the floor (the same ffmpeg commands writing to
+ * /dev/null), and a soak with churning viewers: RSS and open files at its start and end. Fake cameras replay
+ * a recorded 640x480@15 MJPEG clip (so they cost almost nothing themselves) and are passed through. Run by
+ * scripts/bench.sh; loopback only.
+ */
+public final class EfficiencyBench {
+
+  private static final int WINDOW_SECONDS = 8;
+  private static final long TICKS_PER_SECOND = 100; // USER_HZ on Linux
+
+  private record Viewer(WebSocket socket, long since) {
+  }
+
+  private EfficiencyBench() {
+  }
+
+  public static void main(String[] args) throws Exception {
+    int soakSeconds = args.length > 0 ? Integer.parseInt(args[0]) : 600;
+    Path work = Files.createTempDirectory("visionroi-efficiency");
+    Path clip = work.resolve("clip.mkv");
+    Process encode = new ProcessBuilder("ffmpeg", "-hide_banner", "-loglevel", "error", "-y", "-f", "lavfi", "-i",
+        "testsrc2=size=640x480:rate=15", "-t", "10", "-c:v", "mjpeg", "-q:v", "5", clip.toString()).inheritIO().start();
+    if (!encode.waitFor(60, TimeUnit.SECONDS) || encode.exitValue() != 0) {
+      throw new IllegalStateException("cannot make the test clip");
+    }
+    Vertx vertx = Vertx.vertx();
+    StringBuilder rows = new StringBuilder();
+    String soak;
+    try {
+      for (int cameras : new int[] {1, 8, 16, 32}) {
+        rows.append(costs(vertx, work, clip, cameras));
+      }
+      soak = soak(vertx, work, clip, soakSeconds);
+    } finally {
+      vertx.close();
+    }
+    BenchReport.writeSection("efficiency", "## Cost per camera and viewer\n\n"
+        + "`scripts/bench.sh` on " + LocalDate.now() + ", " + BenchReport.machine() + ". Fake HTTP MJPEG cameras "
+        + "replay a 640x480@15 clip (about 25 KB a frame) over loopback; the service passes them through "
+        + "(`-c:v copy`). Viewers are Vert.x WebSocket clients in the bench's JVM, on the same 2 cores. "
+        + WINDOW_SECONDS + " s windows. CPU in % of one core; µs/frame is the service JVM's CPU time per frame "
+        + "delivered to a viewer (or per frame read, with no viewer). Floor: the same ffmpeg input and copy, "
+        + "writing to /dev/null, no service.\n\n"
+        + "Targets: JVM ≤ 10 % of one core for 16 pass-through cameras with one viewer each; RSS ≤ 256 MB.\n\n"
+        + "| cameras | viewers per camera | frames delivered/s | JVM CPU | JVM µs/frame | ffmpeg CPU | floor ffmpeg CPU | JVM RSS |\n"
+        + "| --- | --- | --- | --- | --- | --- | --- | --- |\n" + rows + "\n" + soak);
+    System.exit(0);
+  }
+
+  private static String costs(Vertx vertx, Path work, Path clip, int count) throws Exception {
+    List<FakeMjpegCamera> fakes = new ArrayList<>();
+    StringBuilder rows = new StringBuilder();
+    try {
+      JsonArray cameras = new JsonArray();
+      for (int i = 0; i < count; i++) {
+        FakeMjpegCamera fake = FakeMjpegCamera.replaying(clip).start();
+        fakes.add(fake);
+        cameras.add(new JsonObject().put("id", "c" + i).put("url", fake.url()));
+      }
+      double floor = floorCpu(fakes);
+      try (JarProcess jar = JarProcess.start(Files.createTempDirectory(work, "costs"),
+          new JsonObject().put("cameras", cameras))) {
+        int port = jar.awaitStarted(30_000);
+        Processes.waitFor(60_000, () -> jar.ffmpegPids().size() == count);
+        Thread.sleep(12_000); // JIT warm-up: the first seconds' compilation is not the steady cost
+        for (int viewersPerCamera : new int[] {0, 1, 10}) {
+          rows.append(window(vertx, jar, port, count, viewersPerCamera, floor));
+        }
+        Processes.signal(jar.pid(), "TERM");
+        jar.awaitExit(5000);
+      }
+    } finally {
+      fakes.forEach(FakeMjpegCamera::close);
+    }
+    return rows.toString();
+  }
+
+  private static String window(Vertx vertx, JarProcess jar, int port, int cameras, int viewersPerCamera,
+      double floor) throws Exception {
+    WebSocketClient client = vertx.createWebSocketClient(new WebSocketClientOptions()
+        .setMaxMessageSize(16 << 20).setMaxFrameSize(16 << 20).setMaxConnections(cameras * viewersPerCamera + 10));
+    AtomicLong delivered = new AtomicLong();
+    List<WebSocket> sockets = new ArrayList<>();
+    for (int c = 0; c < cameras; c++) {
+      for (int v = 0; v < viewersPerCamera; v++) {
+        WebSocket ws = client.connect(new WebSocketConnectOptions().setHost("127.0.0.1").setPort(port)
+            .setURI("/ws/cameras/c" + c)).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        ws.binaryMessageHandler(b -> delivered.incrementAndGet());
+        sockets.add(ws);
+      }
+    }
+    Thread.sleep(3000);
+    List<Long> ffmpeg = jar.ffmpegPids();
+    long jvm0 = cpuTicks(jar.pid());
+    long ff0 = ffmpeg.stream().mapToLong(EfficiencyBench::cpuTicks).sum();
+    long frames0 = delivered.get();
+    long read0 = framesRead(port);
+    Thread.sleep(WINDOW_SECONDS * 1000L);
+    double jvmCpu = (cpuTicks(jar.pid()) - jvm0) * 100.0 / TICKS_PER_SECOND / WINDOW_SECONDS;
+    double ffCpu = (ffmpeg.stream().mapToLong(EfficiencyBench::cpuTicks).sum() - ff0) * 100.0 / TICKS_PER_SECOND
+        / WINDOW_SECONDS;
+    long frames = viewersPerCamera == 0 ? framesRead(port) - read0 : delivered.get() - frames0;
+    long rss = rssMb(jar.pid());
+    sockets.forEach(WebSocket::close);
+    client.close();
+    double microsPerFrame = frames == 0 ? 0 : jvmCpu / 100.0 * WINDOW_SECONDS * 1e6 / frames;
+    return String.format(Locale.ROOT, "| %d | %d | %.0f | %.1f %% | %.0f | %.1f %% | %.1f %% | %d MB |%n", cameras,
+        viewersPerCamera, frames / (double) WINDOW_SECONDS, jvmCpu, microsPerFrame, ffCpu, floor, rss);
+  }
+
+  /** The same ffmpeg input and copy as the service, to /dev/null: what ffmpeg alone costs. */
+  private static double floorCpu(List<FakeMjpegCamera> fakes) throws Exception {
+    List<Process> floor = new ArrayList<>();
+    for (FakeMjpegCamera fake : fakes) {
+      floor.add(new ProcessBuilder("setpriv", "--pdeathsig", "KILL", "--", "ffmpeg", "-hide_banner", "-nostdin",
+          "-loglevel", "quiet", "-fflags", "nobuffer", "-i", fake.url(), "-an", "-c:v", "copy", "-f", "mjpeg", "-y",
+          "/dev/null").redirectOutput(ProcessBuilder.Redirect.DISCARD).start());
+    }
+    Thread.sleep(3000);
+    long t0 = floor.stream().mapToLong(p -> cpuTicks(p.pid())).sum();
+    Thread.sleep(WINDOW_SECONDS * 1000L);
+    long t1 = floor.stream().mapToLong(p -> cpuTicks(p.pid())).sum();
+    for (Process p : floor) {
+      p.destroyForcibly();
+      p.waitFor(5, TimeUnit.SECONDS);
+    }
+    Thread.sleep(1000); // the fakes serve one client each: let them listen again
+    return (t1 - t0) * 100.0 / TICKS_PER_SECOND / WINDOW_SECONDS;
+  }
+
+  /** 16 cameras; every 2 s five viewers come to random cameras and those older than 6 s leave. */
+  private static String soak(Vertx vertx, Path work, Path clip, int seconds) throws Exception {
+    List<FakeMjpegCamera> fakes = new ArrayList<>();
+    try {
+      JsonArray cameras = new JsonArray();
+      for (int i = 0; i < 16; i++) {
+        FakeMjpegCamera fake = FakeMjpegCamera.replaying(clip).start();
+        fakes.add(fake);
+        cameras.add(new JsonObject().put("id", "c" + i).put("url", fake.url()));
+      }
+      try (JarProcess jar = JarProcess.start(Files.createTempDirectory(work, "soak"),
+          new JsonObject().put("cameras", cameras))) {
+        int port = jar.awaitStarted(30_000);
+        Processes.waitFor(60_000, () -> jar.ffmpegPids().size() == 16);
+        WebSocketClient client = vertx.createWebSocketClient(new WebSocketClientOptions()
+            .setMaxMessageSize(16 << 20).setMaxConnections(200));
+        Random random = new Random(1);
+        Deque<Viewer> open = new ArrayDeque<>();
+        long connections = 0;
+        long end = System.currentTimeMillis() + seconds * 1000L;
+        long rssStart = -1;
+        long fdStart = -1;
+        long warmEnd = System.currentTimeMillis() + Math.min(60_000, seconds * 100L);
+        while (System.currentTimeMillis() < end) {
+          long now = System.currentTimeMillis();
+          if (rssStart < 0 && now >= warmEnd) {
+            rssStart = rssMb(jar.pid());
+            fdStart = openFiles(jar.pid());
+          }
+          for (int i = 0; i < 5; i++) {
+            WebSocket ws = client.connect(new WebSocketConnectOptions().setHost("127.0.0.1").setPort(port)
+                .setURI("/ws/cameras/c" + random.nextInt(16))).toCompletionStage().toCompletableFuture()
+                .get(10, TimeUnit.SECONDS);
+            ws.binaryMessageHandler(b -> { });
+            open.addLast(new Viewer(ws, now));
+            connections++;
+          }
+          while (!open.isEmpty() && now - open.peekFirst().since() > 6000) {
+            open.removeFirst().socket().close();
+          }
+          Thread.sleep(2000);
+        }
+        open.forEach(v -> v.socket().close());
+        Thread.sleep(3000);
+        long rssEnd = rssMb(jar.pid());
+        long fdEnd = openFiles(jar.pid());
+        client.close();
+        Processes.signal(jar.pid(), "TERM");
+        jar.awaitExit(5000);
+        return String.format(Locale.ROOT, "### Soak%n%n%d s with 16 cameras (one viewer at a time coming and going: "
+            + "%d connections in all, about 15 open at once). After %d s of warm-up, then at the end:%n%n"
+            + "| | RSS | open files |%n| --- | --- | --- |%n| start | %d MB | %d |%n| end | %d MB | %d |%n"
+            + "| change | %+.1f %% | %+d |%n%nTargets: RSS growth ≤ 5 %%, no growth in open files.%n", seconds,
+            connections, Math.min(60, seconds / 10), rssStart, fdStart, rssEnd, fdEnd,
+            (rssEnd - rssStart) * 100.0 / rssStart, fdEnd - fdStart);
+      }
+    } finally {
+      fakes.forEach(FakeMjpegCamera::close);
+    }
+  }
+
+  private static long framesRead(int port) {
+    try {
+      JsonArray all = new JsonArray(new String(java.net.http.HttpClient.newHttpClient().send(
+          java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + port + "/api/cameras")).build(),
+          java.net.http.HttpResponse.BodyHandlers.ofByteArray()).body()));
+      return all.stream().mapToLong(o -> ((JsonObject) o).getLong("frames")).sum();
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static long cpuTicks(long pid) {
+    try {
+      String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+      String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+      return Long.parseLong(f[11]) + Long.parseLong(f[12]);
+    } catch (Exception gone) {
+      return 0;
+    }
+  }
+
+  private static long rssMb(long pid) throws Exception {
+    return Files.readAllLines(Path.of("/proc", Long.toString(pid), "status")).stream()
+        .filter(l -> l.startsWith("VmRSS:")).mapToLong(l -> Long.parseLong(l.replaceAll("\\D", ""))).findFirst()
+        .orElse(-1) / 1024;
+  }
+
+  private static long openFiles(long pid) throws Exception {
+    try (var files = Files.list(Path.of("/proc", Long.toString(pid), "fd"))) {
+      return files.count();
+    }
+  }
+}
