@@ -32,6 +32,7 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class EfficiencyBench {
 
   private static final int WINDOW_SECONDS = 8;
+  private static final int WARM_UP_SECONDS = 30;
   private static final long TICKS_PER_SECOND = 100; // USER_HZ on Linux
 
   private record Viewer(WebSocket socket, long since) {
@@ -41,7 +42,9 @@ public final class EfficiencyBench {
   }
 
   public static void main(String[] args) throws Exception {
+    // 0 skips the soak; "soak" as a second argument skips the costs (each section stays as it was).
     int soakSeconds = args.length > 0 ? Integer.parseInt(args[0]) : 600;
+    boolean costs = args.length < 2 || !args[1].equals("soak");
     Path work = Files.createTempDirectory("visionroi-efficiency");
     Path clip = work.resolve("clip.mkv");
     Process encode = new ProcessBuilder("ffmpeg", "-hide_banner", "-loglevel", "error", "-y", "-f", "lavfi", "-i",
@@ -51,25 +54,33 @@ public final class EfficiencyBench {
     }
     Vertx vertx = Vertx.vertx();
     StringBuilder rows = new StringBuilder();
-    String soak;
+    String soak = null;
     try {
-      for (int cameras : new int[] {1, 8, 16, 32}) {
+      for (int cameras : costs ? new int[] {1, 8, 16, 32} : new int[0]) {
         rows.append(costs(vertx, work, clip, cameras));
       }
-      soak = soak(vertx, work, clip, soakSeconds);
+      if (soakSeconds > 0) {
+        soak = soak(vertx, work, clip, soakSeconds);
+      }
     } finally {
       vertx.close();
     }
-    BenchReport.writeSection("efficiency", "## Cost per camera and viewer\n\n"
-        + "`scripts/bench.sh` on " + LocalDate.now() + ", " + BenchReport.machine() + ". Fake HTTP MJPEG cameras "
-        + "replay a 640x480@15 clip (about 25 KB a frame) over loopback; the service passes them through "
-        + "(`-c:v copy`). Viewers are Vert.x WebSocket clients in the bench's JVM, on the same 2 cores. "
-        + WINDOW_SECONDS + " s windows. CPU in % of one core; µs/frame is the service JVM's CPU time per frame "
-        + "delivered to a viewer (or per frame read, with no viewer). Floor: the same ffmpeg input and copy, "
-        + "writing to /dev/null, no service.\n\n"
-        + "Targets: JVM ≤ 10 % of one core for 16 pass-through cameras with one viewer each; RSS ≤ 256 MB.\n\n"
-        + "| cameras | viewers per camera | frames delivered/s | JVM CPU | JVM µs/frame | ffmpeg CPU | floor ffmpeg CPU | JVM RSS |\n"
-        + "| --- | --- | --- | --- | --- | --- | --- | --- |\n" + rows + "\n" + soak);
+    if (costs) {
+      BenchReport.writeSection("efficiency", "## Cost per camera and viewer\n\n"
+          + "`scripts/bench.sh` on " + LocalDate.now() + ", " + BenchReport.machine() + ". Fake HTTP MJPEG cameras "
+          + "replay a 640x480@15 clip (about 25 KB a frame) over loopback; the service passes them through "
+          + "(`-c:v copy`). Viewers are Vert.x WebSocket clients in the bench's JVM, on the same 2 cores. "
+          + WINDOW_SECONDS + " s windows, after " + WARM_UP_SECONDS + " s of warm-up, in the order 0, 1, 10 viewers. "
+          + "The service runs with the systemd unit's `-Xms32m -Xmx256m`. CPU in % of one core; µs/frame is the "
+          + "service JVM's CPU time per frame delivered to a viewer (or per frame read, with no viewer). "
+          + "Floor: the same ffmpeg input and copy, writing to /dev/null, no service.\n\n"
+          + "Targets: JVM ≤ 10 % of one core for 16 pass-through cameras with one viewer each; RSS ≤ 256 MB.\n\n"
+          + "| cameras | viewers per camera | frames delivered/s | JVM CPU | JVM µs/frame | ffmpeg CPU | floor ffmpeg CPU | JVM RSS |\n"
+          + "| --- | --- | --- | --- | --- | --- | --- | --- |\n" + rows);
+    }
+    if (soak != null) {
+      BenchReport.writeSection("soak", soak);
+    }
     System.exit(0);
   }
 
@@ -88,7 +99,7 @@ public final class EfficiencyBench {
           new JsonObject().put("cameras", cameras))) {
         int port = jar.awaitStarted(30_000);
         Processes.waitFor(60_000, () -> jar.ffmpegPids().size() == count);
-        Thread.sleep(12_000); // JIT warm-up: the first seconds' compilation is not the steady cost
+        Thread.sleep(WARM_UP_SECONDS * 1000L); // JIT compilation and heap sizing are not the steady cost
         for (int viewersPerCamera : new int[] {0, 1, 10}) {
           rows.append(window(vertx, jar, port, count, viewersPerCamera, floor));
         }
@@ -203,8 +214,9 @@ public final class EfficiencyBench {
         client.close();
         Processes.signal(jar.pid(), "TERM");
         jar.awaitExit(5000);
-        return String.format(Locale.ROOT, "### Soak%n%n%d s with 16 cameras (one viewer at a time coming and going: "
-            + "%d connections in all, about 15 open at once). After %d s of warm-up, then at the end:%n%n"
+        return String.format(Locale.ROOT, "## Soak%n%n%d s with 16 pass-through cameras; every 2 s five viewers "
+            + "come to random cameras and those older than 6 s leave (%d connections in all, about 15 open at once). "
+            + "The service runs with `-Xms32m -Xmx256m`, as under systemd. After %d s of warm-up, then at the end:%n%n"
             + "| | RSS | open files |%n| --- | --- | --- |%n| start | %d MB | %d |%n| end | %d MB | %d |%n"
             + "| change | %+.1f %% | %+d |%n%nTargets: RSS growth ≤ 5 %%, no growth in open files.%n", seconds,
             connections, Math.min(60, seconds / 10), rssStart, fdStart, rssEnd, fdEnd,

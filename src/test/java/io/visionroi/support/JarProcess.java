@@ -49,8 +49,9 @@ public final class JarProcess implements AutoCloseable {
 
   /** Starts the jar with these arguments, as they are; {@code env} is NAME=VALUE pairs. */
   public static JarProcess startRaw(Path dir, List<String> args, String... env) throws IOException {
-    List<String> command = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"), "-jar",
-        jar().toAbsolutePath().toString()));
+    // The heap settings of scripts/visionroi.service: tests and benches run the jar as production does.
+    List<String> command = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"),
+        "-Xms32m", "-Xmx256m", "-jar", jar().toAbsolutePath().toString()));
     command.addAll(args);
     ProcessBuilder builder = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true);
     for (String pair : env) {
