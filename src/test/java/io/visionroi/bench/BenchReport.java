@@ -39,4 +39,27 @@ final class BenchReport {
     return String.format(Locale.ROOT, "%d cores, Java %s", Runtime.getRuntime().availableProcessors(),
         System.getProperty("java.version"));
   }
+
+  /** A process's user + system CPU time in clock ticks (USER_HZ, 100 a second); 0 once it is gone. */
+  static long cpuTicks(long pid) {
+    try {
+      String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+      String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+      return Long.parseLong(f[11]) + Long.parseLong(f[12]);
+    } catch (Exception gone) {
+      return 0;
+    }
+  }
+
+  static long rssMb(long pid) throws Exception {
+    return Files.readAllLines(Path.of("/proc", Long.toString(pid), "status")).stream()
+        .filter(l -> l.startsWith("VmRSS:")).mapToLong(l -> Long.parseLong(l.replaceAll("\\D", ""))).findFirst()
+        .orElse(-1) / 1024;
+  }
+
+  static long openFiles(long pid) throws Exception {
+    try (var files = Files.list(Path.of("/proc", Long.toString(pid), "fd"))) {
+      return files.count();
+    }
+  }
 }

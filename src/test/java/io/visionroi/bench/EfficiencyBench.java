@@ -128,16 +128,16 @@ public final class EfficiencyBench {
     }
     Thread.sleep(3000);
     List<Long> ffmpeg = jar.ffmpegPids();
-    long jvm0 = cpuTicks(jar.pid());
-    long ff0 = ffmpeg.stream().mapToLong(EfficiencyBench::cpuTicks).sum();
+    long jvm0 = BenchReport.cpuTicks(jar.pid());
+    long ff0 = ffmpeg.stream().mapToLong(BenchReport::cpuTicks).sum();
     long frames0 = delivered.get();
     long read0 = framesRead(port);
     Thread.sleep(WINDOW_SECONDS * 1000L);
-    double jvmCpu = (cpuTicks(jar.pid()) - jvm0) * 100.0 / TICKS_PER_SECOND / WINDOW_SECONDS;
-    double ffCpu = (ffmpeg.stream().mapToLong(EfficiencyBench::cpuTicks).sum() - ff0) * 100.0 / TICKS_PER_SECOND
+    double jvmCpu = (BenchReport.cpuTicks(jar.pid()) - jvm0) * 100.0 / TICKS_PER_SECOND / WINDOW_SECONDS;
+    double ffCpu = (ffmpeg.stream().mapToLong(BenchReport::cpuTicks).sum() - ff0) * 100.0 / TICKS_PER_SECOND
         / WINDOW_SECONDS;
     long frames = viewersPerCamera == 0 ? framesRead(port) - read0 : delivered.get() - frames0;
-    long rss = rssMb(jar.pid());
+    long rss = BenchReport.rssMb(jar.pid());
     sockets.forEach(WebSocket::close);
     client.close();
     double microsPerFrame = frames == 0 ? 0 : jvmCpu / 100.0 * WINDOW_SECONDS * 1e6 / frames;
@@ -154,9 +154,9 @@ public final class EfficiencyBench {
           "/dev/null").redirectOutput(ProcessBuilder.Redirect.DISCARD).start());
     }
     Thread.sleep(3000);
-    long t0 = floor.stream().mapToLong(p -> cpuTicks(p.pid())).sum();
+    long t0 = floor.stream().mapToLong(p -> BenchReport.cpuTicks(p.pid())).sum();
     Thread.sleep(WINDOW_SECONDS * 1000L);
-    long t1 = floor.stream().mapToLong(p -> cpuTicks(p.pid())).sum();
+    long t1 = floor.stream().mapToLong(p -> BenchReport.cpuTicks(p.pid())).sum();
     for (Process p : floor) {
       p.destroyForcibly();
       p.waitFor(5, TimeUnit.SECONDS);
@@ -191,8 +191,8 @@ public final class EfficiencyBench {
         while (System.currentTimeMillis() < end) {
           long now = System.currentTimeMillis();
           if (rssStart < 0 && now >= warmEnd) {
-            rssStart = rssMb(jar.pid());
-            fdStart = openFiles(jar.pid());
+            rssStart = BenchReport.rssMb(jar.pid());
+            fdStart = BenchReport.openFiles(jar.pid());
           }
           for (int i = 0; i < 5; i++) {
             WebSocket ws = client.connect(new WebSocketConnectOptions().setHost("127.0.0.1").setPort(port)
@@ -209,8 +209,8 @@ public final class EfficiencyBench {
         }
         open.forEach(v -> v.socket().close());
         Thread.sleep(3000);
-        long rssEnd = rssMb(jar.pid());
-        long fdEnd = openFiles(jar.pid());
+        long rssEnd = BenchReport.rssMb(jar.pid());
+        long fdEnd = BenchReport.openFiles(jar.pid());
         client.close();
         Processes.signal(jar.pid(), "TERM");
         jar.awaitExit(5000);
@@ -235,28 +235,6 @@ public final class EfficiencyBench {
       return all.stream().mapToLong(o -> ((JsonObject) o).getLong("frames")).sum();
     } catch (Exception e) {
       throw new IllegalStateException(e);
-    }
-  }
-
-  private static long cpuTicks(long pid) {
-    try {
-      String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
-      String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-      return Long.parseLong(f[11]) + Long.parseLong(f[12]);
-    } catch (Exception gone) {
-      return 0;
-    }
-  }
-
-  private static long rssMb(long pid) throws Exception {
-    return Files.readAllLines(Path.of("/proc", Long.toString(pid), "status")).stream()
-        .filter(l -> l.startsWith("VmRSS:")).mapToLong(l -> Long.parseLong(l.replaceAll("\\D", ""))).findFirst()
-        .orElse(-1) / 1024;
-  }
-
-  private static long openFiles(long pid) throws Exception {
-    try (var files = Files.list(Path.of("/proc", Long.toString(pid), "fd"))) {
-      return files.count();
     }
   }
 }

@@ -88,16 +88,16 @@ public final class ViewerBench {
       }
       SlowViewer slow = new SlowViewer(port);
       Thread.sleep(3000); // warm up: JIT, connections
-      long cpu0 = cpuTicks(jar.pid());
-      long ffmpegCpu0 = cpuTicks(ffmpeg);
+      long cpu0 = BenchReport.cpuTicks(jar.pid());
+      long ffmpegCpu0 = BenchReport.cpuTicks(ffmpeg);
       viewers.forEach(v -> v.measuring = true);
       int slowFrames0 = slow.frames;
       Thread.sleep(SECONDS * 1000L);
       viewers.forEach(v -> v.measuring = false);
-      double cpu = (cpuTicks(jar.pid()) - cpu0) * 100.0 / TICKS_PER_SECOND / SECONDS;
-      double ffmpegCpu = (cpuTicks(ffmpeg) - ffmpegCpu0) * 100.0 / TICKS_PER_SECOND / SECONDS;
+      double cpu = (BenchReport.cpuTicks(jar.pid()) - cpu0) * 100.0 / TICKS_PER_SECOND / SECONDS;
+      double ffmpegCpu = (BenchReport.cpuTicks(ffmpeg) - ffmpegCpu0) * 100.0 / TICKS_PER_SECOND / SECONDS;
       int slowFrames = slow.frames - slowFrames0;
-      long rss = rssKb(jar.pid());
+      long rss = BenchReport.rssMb(jar.pid());
       slow.close();
       viewers.forEach(v -> v.socket.close());
       client.close();
@@ -116,7 +116,7 @@ public final class ViewerBench {
           "| %d | %.1f %% | %.1f %% | %d of %d | %d ms | %d ms | %.1f %% | %.1f %% | %d MB |%n", count,
           BenchReport.percentile(shares, 0) / 10.0, BenchReport.percentile(shares, 0.5) / 10.0, slowFrames,
           produced.size(), BenchReport.percentile(latencies, 0.5), BenchReport.percentile(latencies, 0.99), cpu,
-          ffmpegCpu, rss / 1024);
+          ffmpegCpu, rss);
     }
   }
 
@@ -182,16 +182,5 @@ public final class ViewerBench {
       socket.close();
       reader.join(2000);
     }
-  }
-
-  private static long cpuTicks(long pid) throws Exception {
-    String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
-    String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-    return Long.parseLong(f[11]) + Long.parseLong(f[12]);
-  }
-
-  private static long rssKb(long pid) throws Exception {
-    return Files.readAllLines(Path.of("/proc", Long.toString(pid), "status")).stream()
-        .filter(l -> l.startsWith("VmRSS:")).map(l -> Long.parseLong(l.replaceAll("\\D", ""))).findFirst().orElse(-1L);
   }
 }
