@@ -74,7 +74,9 @@ class Tile {
     const title = el("div", "title");
     this.nameEl = el("span", "name", id);
     this.idEl = el("span", "cam-id", id);
-    title.append(this.nameEl, this.idEl);
+    this.nodeEl = el("span", "cam-node");   // which cluster node runs it
+    this.nodeEl.hidden = true;
+    title.append(this.nameEl, this.idEl, this.nodeEl);
     this.badge = el("span", "badge");
     head.append(title, this.badge);
 
@@ -116,6 +118,7 @@ class Tile {
     const name = typeof cam.name === "string" && cam.name ? cam.name : this.id;
     setText(this.nameEl, name);
     this.idEl.hidden = name === this.id;
+    this.showNode(cam.node);
     this.lastError = typeof cam.lastError === "string" && cam.lastError ? cam.lastError : null;
     this.renderMessage();
   }
@@ -158,7 +161,14 @@ class Tile {
     if (!msg || msg.type !== "status" || !SERVER_STATES.has(msg.state)) return;
     this.status = { state: msg.state, reason: typeof msg.reason === "string" ? msg.reason : "" };
     this.setState(msg.state);
+    this.showNode(msg.node);
     this.renderMessage();       // the reason may change without a state change
+  }
+
+  showNode(node) {
+    const known = typeof node === "string" && node !== "";
+    this.nodeEl.hidden = !known;
+    if (known) setText(this.nodeEl, `on ${node}`);
   }
 
   onFrame(blob) {

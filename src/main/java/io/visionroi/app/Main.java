@@ -2,6 +2,8 @@ package io.visionroi.app;
 
 import io.visionroi.camera.FfmpegProcess;
 import io.visionroi.camera.GroupRecord;
+import io.visionroi.cluster.ClusterPlacement;
+import io.visionroi.cluster.SingleNodePlacement;
 import io.visionroi.config.ConfigException;
 import io.visionroi.config.ConfigLoader;
 import io.visionroi.config.ConfigWatcher;
@@ -12,7 +14,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.net.BindException;
-import java.net.InetAddress;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -31,8 +33,12 @@ public final class Main {
 
   /** The whole stop must end by then, stuck verticle or not (contract: 2 s at most). */
   private static final Duration STOP_DEADLINE = Duration.ofMillis(1500);
+  private static final Duration RELEASE_WAIT = Duration.ofMillis(300);
   private static final Duration VERTX_CLOSE_WAIT = Duration.ofMillis(1000);
 
+  /** Set once started, for the shutdown hook. */
+  private static volatile Vertx vertx;
+  private static volatile Service service;
   /** What the JVM exits with once the shutdown hook has run. */
   private static volatile int exitStatus = EXIT_OK;
 
@@ -48,35 +54,40 @@ public final class Main {
       System.exit(EXIT_USAGE);
       return;
     }
-    if (commandLine.cluster()) {
-      System.err.println("visionroi: --cluster is not available in this build yet; run without it");
-      System.exit(EXIT_USAGE);
-      return;
-    }
 
-    Vertx vertx = Service.newVertx();
     ServiceConfig config;
+    ClusterSetup cluster;
     try {
-      config = await(ConfigLoader.load(vertx, commandLine.config()));
+      config = load(commandLine.config());
+      cluster = commandLine.cluster() ? ClusterSetup.load(commandLine.config()) : null;
     } catch (ConfigException e) {
       System.err.println("visionroi: " + commandLine.config() + ": " + e.getMessage());
-      vertx.close();
       System.exit(EXIT_USAGE);
       return;
     }
     if (commandLine.checkOnly()) {
-      System.out.println("visionroi: " + commandLine.config() + ": valid, " + config.cameras().size() + " camera(s)");
-      vertx.close();
+      System.out.println("visionroi: " + commandLine.config() + ": valid, " + config.cameras().size() + " camera(s)"
+          + (cluster == null ? "" : "; cluster config " + cluster.source() + ": valid"));
       System.exit(EXIT_OK);
       return;
     }
 
     GroupRecord groups = new GroupRecord(GroupRecord.defaultDir());
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> stop(vertx, groups), "visionroi-stop"));
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> stop(groups), "visionroi-stop"));
     try {
       groups.reapLeftovers();
       FfmpegProcess.recordGroupsIn(groups);
-      Service service = await(Service.deploy(vertx, config, nodeName()));
+      if (cluster == null) {
+        vertx = Service.newVertx();
+        service = await(Service.deploy(vertx, config, new SingleNodePlacement(), port -> NodeName.of(null)));
+      } else {
+        LOG.info("joining the cluster ({})", cluster.source());
+        ClusterSetup.Joined joined = await(cluster.join());
+        vertx = joined.vertx();
+        service = await(Service.deploy(vertx, config, new ClusterPlacement(vertx, joined.manager()), NodeName::of));
+        LOG.info("joined the cluster as {}: {} node(s)", NodeName.of(service.httpPort()),
+            joined.manager().getNodes().size());
+      }
       new ConfigWatcher(vertx, commandLine.config(), service::apply, service::refuse).start();
       LOG.info("VisionROI started: {} camera(s), viewer at http://localhost:{}/", config.cameras().size(),
           service.httpPort());
@@ -92,6 +103,16 @@ public final class Main {
     }
   }
 
+  /** Loads and validates the config with a Vert.x of its own, before any cluster is joined. */
+  private static ServiceConfig load(Path file) {
+    Vertx loader = Vertx.vertx();
+    try {
+      return await(ConfigLoader.load(loader, file));
+    } finally {
+      loader.close();
+    }
+  }
+
   private static Throwable rootCause(Throwable e) {
     Throwable t = e;
     while (t.getCause() != null && t.getCause() != t) {
@@ -102,11 +123,12 @@ public final class Main {
 
   /**
    * The shutdown hook (SIGTERM, SIGINT, System.exit). ffmpeg groups are killed first, directly, so the
-   * guarantee "no ffmpeg left" never depends on a verticle; then Vert.x closes (viewers get 1001) within a
-   * bound; a deadline thread halts the JVM if anything hangs. halt() also gives exit code 0 instead of
-   * the JVM's 143/130 after a signal.
+   * guarantee "no ffmpeg left" never depends on a verticle; in a cluster this node's cameras are then given
+   * up, so other nodes start them at once; then Vert.x closes (viewers get 1001) within a bound; a deadline
+   * thread halts the JVM if anything hangs. halt() also gives exit code 0 instead of the JVM's 143/130
+   * after a signal.
    */
-  private static void stop(Vertx vertx, GroupRecord groups) {
+  private static void stop(GroupRecord groups) {
     long begin = System.nanoTime();
     LOG.info("stopping");
     Thread deadline = new Thread(() -> {
@@ -116,24 +138,33 @@ public final class Main {
         return;
       }
       LOG.warn("stop deadline of {} ms reached: halting", STOP_DEADLINE.toMillis());
-      FfmpegProcess.killAll(Duration.ofMillis(200));
+      FfmpegProcess.stopAll(Duration.ofMillis(200));
       Runtime.getRuntime().halt(exitStatus);
     }, "visionroi-stop-deadline");
     deadline.setDaemon(true);
     deadline.start();
 
-    FfmpegProcess.killAll(Duration.ofMillis(500));
-    try {
-      vertx.close().toCompletionStage().toCompletableFuture().get(VERTX_CLOSE_WAIT.toMillis(), TimeUnit.MILLISECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    } catch (ExecutionException | TimeoutException e) {
-      LOG.warn("Vert.x did not close cleanly: {}", e.toString());
+    FfmpegProcess.stopAll(Duration.ofMillis(500));
+    if (service != null) {
+      awaitQuietly("handing cameras over", service.releaseCameras(), RELEASE_WAIT);
     }
-    FfmpegProcess.killAll(Duration.ofMillis(200)); // anything a verticle started while closing
+    if (vertx != null) {
+      awaitQuietly("closing Vert.x", vertx.close(), VERTX_CLOSE_WAIT);
+    }
+    FfmpegProcess.stopAll(Duration.ofMillis(200)); // anything a verticle started while closing
     groups.delete();
     LOG.info("stopped in {} ms", TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - begin));
     Runtime.getRuntime().halt(exitStatus);
+  }
+
+  private static void awaitQuietly(String what, Future<?> future, Duration bound) {
+    try {
+      future.toCompletionStage().toCompletableFuture().get(bound.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (ExecutionException | TimeoutException e) {
+      LOG.warn("{} did not finish cleanly: {}", what, e.toString());
+    }
   }
 
   private static <T> T await(Future<T> future) {
@@ -147,18 +178,6 @@ public final class Main {
         throw r;
       }
       throw new IllegalStateException(e.getCause().getMessage(), e.getCause());
-    }
-  }
-
-  private static String nodeName() {
-    String host = System.getenv("HOSTNAME");
-    if (host != null && !host.isBlank()) {
-      return host;
-    }
-    try {
-      return InetAddress.getLocalHost().getHostName();
-    } catch (java.io.IOException e) {
-      return "localhost";
     }
   }
 }

@@ -6,6 +6,8 @@ import io.visionroi.bus.Frame;
 import io.visionroi.bus.FrameCodec;
 import io.visionroi.bus.LocalCodec;
 import io.visionroi.camera.CameraVerticle;
+import io.visionroi.cluster.CameraRunner;
+import io.visionroi.cluster.Placement;
 import io.visionroi.config.CameraConfig;
 import io.visionroi.config.ConfigDiff;
 import io.visionroi.config.ConfigException;
@@ -26,51 +28,69 @@ import io.vertx.core.json.JsonObject;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
+import java.util.function.IntFunction;
+import java.util.function.Supplier;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 /**
- * Deploys the service's verticles on a Vert.x instance (the HTTP side, one worker per camera, the
- * watchdog) and applies reloaded configs: only added, removed and changed cameras are touched. Used by
+ * Deploys the service's verticles on a Vert.x instance (the HTTP side, the watchdog, one worker per camera
+ * this node runs) and applies reloaded configs: only added, removed and changed cameras are touched. Which
+ * cameras run here is the {@link Placement}'s call (all of them, or this node's share of a cluster). Used by
  * {@link Main} and by the tests, so both run the same wiring.
  */
-public final class Service {
+public final class Service implements CameraRunner {
 
   private static final Logger LOG = LoggerFactory.getLogger(Service.class);
   private static final DeploymentOptions WORKER = new DeploymentOptions().setThreadingModel(ThreadingModel.WORKER);
 
   private final Vertx vertx;
   private final HttpVerticle http;
-  private final Map<String, String> cameraDeployments = new HashMap<>();
+  private final Placement placement;
+  /** Camera id to the deployment of its worker, for the cameras running here. */
+  private final Map<String, String> running = new LinkedHashMap<>();
+  /** Deployments and undeployments, one change at a time, in order. */
+  private Future<Void> changes = Future.succeededFuture();
   private ServiceConfig config;
 
-  private Service(Vertx vertx, ServiceConfig config, HttpVerticle http) {
+  private Service(Vertx vertx, ServiceConfig config, HttpVerticle http, Placement placement) {
     this.vertx = vertx;
     this.config = config;
     this.http = http;
+    this.placement = placement;
   }
 
-  /** A Vert.x with Micrometer metrics (Prometheus registry, JVM metrics), as /metrics serves them. */
-  public static Vertx newVertx() {
-    return Vertx.vertx(new VertxOptions().setMetricsOptions(new MicrometerMetricsOptions()
+  /** The Vert.x options of every node: Micrometer metrics (Prometheus registry, JVM metrics), as /metrics serves them. */
+  public static VertxOptions vertxOptions() {
+    return new VertxOptions().setMetricsOptions(new MicrometerMetricsOptions()
         .setEnabled(true)
         .setJvmMetricsEnabled(true)
-        .setPrometheusOptions(new VertxPrometheusOptions().setEnabled(true))));
+        .setPrometheusOptions(new VertxPrometheusOptions().setEnabled(true)));
   }
 
-  public static Future<Service> deploy(Vertx vertx, ServiceConfig config, String node) {
+  public static Vertx newVertx() {
+    return Vertx.vertx(vertxOptions());
+  }
+
+  /** @param nodeName the node's name in camera statuses, given the HTTP port it listens on */
+  public static Future<Service> deploy(Vertx vertx, ServiceConfig config, Placement placement,
+      IntFunction<String> nodeName) {
     vertx.eventBus().registerDefaultCodec(Frame.class, new FrameCodec());
     vertx.eventBus().registerDefaultCodec(CameraSet.class, new LocalCodec<>(CameraSet.class));
     MeterRegistry registry = Optional.ofNullable(BackendRegistries.getDefaultNow())
         .orElseGet(SimpleMeterRegistry::new);
     // HTTP first: a port already in use stops the start before any ffmpeg runs.
-    Service service = new Service(vertx, config, new HttpVerticle(config, registry));
+    Service service = new Service(vertx, config, new HttpVerticle(config, registry), placement);
     return vertx.deployVerticle(service.http)
-        .compose(v -> vertx.deployVerticle(new WatchdogVerticle(config.stream(), node, registry)))
-        .compose(v -> service.deployCameras(config.cameras()))
+        .compose(v -> vertx.deployVerticle(new WatchdogVerticle(config.stream(),
+            nodeName.apply(service.httpPort()), registry)))
+        .compose(v -> placement.start(service, enabled(config)))
         .map(v -> service);
   }
 
@@ -78,9 +98,15 @@ public final class Service {
     return http.port();
   }
 
+  /** For a stop, after this node's ffmpeg are killed: other nodes may take its cameras now. */
+  public Future<Void> releaseCameras() {
+    return placement.releaseAll();
+  }
+
   /**
-   * Applies a reloaded config: removed and changed cameras' workers go (their ffmpeg with them), added
-   * and changed ones start; the others keep running untouched. Settings that need a restart are logged.
+   * Applies a reloaded config: removed and changed cameras' workers go (their ffmpeg with them), and the
+   * placement decides again where the added and changed ones run; the others keep running untouched.
+   * Settings that need a restart are logged.
    */
   public Future<Void> apply(ServiceConfig next) {
     ConfigDiff diff = ConfigDiff.between(config, next);
@@ -96,12 +122,11 @@ public final class Service {
     }
     LOG.info("config reloaded: cameras added {}, removed {}, changed {}", ids(diff.added()), ids(diff.removed()),
         ids(diff.changed()));
-    List<Future<Void>> stopping = Stream.concat(diff.removed().stream(), diff.changed().stream())
-        .map(camera -> cameraDeployments.remove(camera.id()))
-        .map(deployment -> deployment == null ? Future.<Void>succeededFuture() : vertx.undeploy(deployment))
-        .toList();
-    return Future.join(stopping)
-        .compose(v -> deployCameras(Stream.concat(diff.added().stream(), diff.changed().stream()).toList()))
+    Set<String> stale = Stream.concat(diff.removed().stream(), diff.changed().stream())
+        .map(CameraConfig::id).collect(Collectors.toSet());
+    vertx.eventBus().publish(Addresses.CAMERAS, new CameraSet(config.cameras()), Addresses.localOnly());
+    return inTurn(() -> stopWorkers(stale))
+        .onSuccess(v -> placement.follow(enabled(config)))
         .onFailure(e -> LOG.error("config reload: {}", e.getMessage()));
   }
 
@@ -111,23 +136,58 @@ public final class Service {
     reportConfig(problem.getMessage());
   }
 
-  /** Starts workers for these cameras (if enabled), then tells the watchdog and the HTTP side the whole list. */
-  private Future<Void> deployCameras(List<CameraConfig> cameras) {
-    List<Future<String>> deploying = cameras.stream()
-        .filter(CameraConfig::enabled)
-        .map(camera -> vertx.deployVerticle(new CameraVerticle(camera, config.ffmpegPath()), WORKER)
-            .onSuccess(id -> cameraDeployments.put(camera.id(), id)))
-        .toList();
-    return Future.join(deploying)
-        .eventually(() -> {
-          vertx.eventBus().publish(Addresses.CAMERAS, new CameraSet(config.cameras()));
-          return Future.succeededFuture();
-        })
+  @Override
+  public Future<Void> runOnly(Set<String> ids) {
+    return inTurn(() -> {
+      Set<String> leaving = running.keySet().stream().filter(id -> !ids.contains(id)).collect(Collectors.toSet());
+      List<CameraConfig> coming = enabled(config).stream()
+          .filter(c -> ids.contains(c.id()) && !running.containsKey(c.id())).toList();
+      if (leaving.isEmpty() && coming.isEmpty()) {
+        return Future.succeededFuture();
+      }
+      return stopWorkers(leaving).compose(v -> startWorkers(coming)).eventually(this::reportRunning);
+    });
+  }
+
+  private Future<Void> inTurn(Supplier<Future<Void>> change) {
+    changes = changes.eventually(change::get);
+    return changes;
+  }
+
+  private Future<Void> stopWorkers(Set<String> ids) {
+    return Future.join(ids.stream()
+            .map(running::remove)
+            .filter(Objects::nonNull)
+            .map(vertx::undeploy)
+            .toList())
         .mapEmpty();
   }
 
+  private Future<Void> startWorkers(List<CameraConfig> cameras) {
+    return Future.join(cameras.stream()
+            .map(camera -> vertx.deployVerticle(new CameraVerticle(camera, config.ffmpegPath()), WORKER)
+                .onSuccess(id -> running.put(camera.id(), id)))
+            .toList())
+        .mapEmpty();
+  }
+
+  /**
+   * Tells the watchdog which cameras run here now; completes once it no longer answers for the others, so
+   * that a camera given up after this is not still claimed by this node's addresses.
+   */
+  private Future<Void> reportRunning() {
+    List<CameraConfig> here = config.cameras().stream().filter(c -> running.containsKey(c.id())).toList();
+    return vertx.eventBus().request(Addresses.RUNNING, new CameraSet(here), Addresses.localOnly())
+        .<Void>mapEmpty()
+        .recover(e -> Future.succeededFuture());
+  }
+
   private void reportConfig(String error) {
-    vertx.eventBus().publish(Addresses.CONFIG, new JsonObject().put("error", error));
+    vertx.eventBus().publish(Addresses.CONFIG, new JsonObject().put("error", error), Addresses.localOnly());
+  }
+
+  private static List<CameraConfig> enabled(ServiceConfig config) {
+    return config.cameras().stream().filter(CameraConfig::enabled).toList();
   }
 
   private static List<String> ids(List<CameraConfig> cameras) {

@@ -5,8 +5,8 @@ import io.visionroi.config.CameraConfig;
 import java.util.List;
 
 /**
- * The cameras this node runs now, published locally on {@link Addresses#CAMERAS} after every config reload
- * (and at start), so the watchdog and the HTTP side follow added, removed and changed cameras.
+ * A list of cameras, published within the node: the configured ones on {@link Addresses#CAMERAS} (the HTTP
+ * side follows reloads) and the ones running here on {@link Addresses#RUNNING} (the watchdog follows them).
  */
 public record CameraSet(List<CameraConfig> cameras) {
 

@@ -170,7 +170,7 @@ public class CameraVerticle extends AbstractVerticle {
   }
 
   private void report(FfmpegEvent event) {
-    bus.send(Addresses.ffmpegEvents(camera.id()), event.toJson());
+    bus.send(Addresses.ffmpegEvents(camera.id()), event.toJson(), Addresses.localOnly());
   }
 
   private static Thread daemon(String name, Runnable body) {

@@ -23,7 +23,7 @@ import java.util.concurrent.TimeoutException;
 
 /**
  * One running ffmpeg, started as the leader of its own process group (pid == pgid), so that killing it
- * means SIGKILL to the whole group. Every live instance is also known to {@link #killAll()}, which the
+ * means SIGKILL to the whole group. Every live instance is also known to {@link #stopAll(Duration)}, which the
  * shutdown path calls without waiting for any verticle.
  */
 public final class FfmpegProcess {
@@ -45,6 +45,7 @@ public final class FfmpegProcess {
   });
 
   private static volatile GroupRecord groupRecord;
+  private static volatile boolean stopping;
 
   private final Process process;
   private final String label;
@@ -61,6 +62,9 @@ public final class FfmpegProcess {
    * @throws IOException when the program cannot be started (e.g. not found)
    */
   public static FfmpegProcess start(List<String> command, String label) throws IOException {
+    if (stopping) {
+      throw new IOException("the service is stopping");
+    }
     String program = command.get(0);
     if (findExecutable(program).isEmpty()) {
       throw new IOException("ffmpeg not found: '" + program + "' (set ffmpeg.path or FFMPEG_PATH)");
@@ -145,10 +149,12 @@ public final class FfmpegProcess {
   }
 
   /**
-   * Kills every ffmpeg group this JVM started, with one kill(1) for all of them, and waits up to
-   * {@code timeout} for them to be gone. For the shutdown path: independent of any verticle.
+   * For the shutdown path, independent of any verticle: refuses every start from now on (in a cluster
+   * another node takes the cameras over, so this one must not start them again), kills every ffmpeg group
+   * this JVM started with one kill(1), and waits up to {@code timeout} for them to be gone.
    */
-  public static void killAll(Duration timeout) {
+  public static void stopAll(Duration timeout) {
+    stopping = true;
     List<FfmpegProcess> all = List.copyOf(LIVE);
     if (all.isEmpty()) {
       return;

@@ -22,7 +22,13 @@ import java.util.Optional;
  */
 final class CameraDirectory {
 
-  private static final DeliveryOptions ASK = new DeliveryOptions().setSendTimeout(2000);
+  /**
+   * A camera that has just moved to another node may, for a moment, still be routed to the node it left,
+   * where the message is dropped rather than refused: such a question is asked once more, after a short
+   * wait, and then reaches the camera's new node.
+   */
+  private static final DeliveryOptions FIRST_ASK = new DeliveryOptions().setSendTimeout(500);
+  private static final DeliveryOptions SECOND_ASK = new DeliveryOptions().setSendTimeout(1500);
 
   private final EventBus bus;
   private final Map<String, CameraConfig> cameras = new LinkedHashMap<>();
@@ -52,17 +58,23 @@ final class CameraDirectory {
 
   /** Never fails: a camera whose supervisor does not answer is reported stopped. */
   Future<JsonObject> status(String id) {
-    return bus.<JsonObject>request(Addresses.control(id), "status", ASK)
-        .map(reply -> reply.body())
+    return this.<JsonObject>ask(Addresses.control(id), "status")
         .recover(e -> Future.succeededFuture(notRunning(cameras.get(id), e)));
   }
 
   Future<JsonObject> restart(String id) {
-    return bus.<JsonObject>request(Addresses.control(id), "restart", ASK).map(reply -> reply.body());
+    return ask(Addresses.control(id), "restart");
   }
 
   Future<Frame> latestFrame(String id) {
-    return bus.<Frame>request(Addresses.snapshot(id), "latest", ASK).map(reply -> reply.body());
+    return ask(Addresses.snapshot(id), "latest");
+  }
+
+  private <T> Future<T> ask(String address, String question) {
+    return bus.<T>request(address, question, FIRST_ASK)
+        .recover(e -> e instanceof ReplyException r && r.failureType() == ReplyFailure.TIMEOUT
+            ? bus.request(address, question, SECOND_ASK) : Future.failedFuture(e))
+        .map(reply -> reply.body());
   }
 
   private static JsonObject notRunning(CameraConfig camera, Throwable why) {

@@ -68,7 +68,7 @@ public class HttpVerticle extends AbstractVerticle {
   public void start(Promise<Void> started) {
     directory = new CameraDirectory(vertx.eventBus());
     directory.replace(config.cameras());
-    hub = new ViewerHub(vertx.eventBus(), registry);
+    hub = new ViewerHub(vertx, registry);
     vertx.eventBus().<CameraSet>localConsumer(Addresses.CAMERAS, m -> follow(m.body()));
     vertx.eventBus().<JsonObject>localConsumer(Addresses.CONFIG, m -> configError = m.body().getString("error"));
 

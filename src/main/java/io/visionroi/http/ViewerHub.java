@@ -6,6 +6,7 @@ import io.visionroi.bus.Frame;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
+import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonObject;
@@ -16,6 +17,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.UUID;
 
 /**
  * The viewers of this node, by camera. One frame subscription and one state subscription per watched
@@ -24,8 +26,13 @@ import java.util.Set;
  */
 final class ViewerHub {
 
+  /** Viewer counts are repeated this often, so a camera's supervisor learns them after a move or a restart. */
+  static final long COUNT_REPEAT_MILLIS = 2000;
+
   private final EventBus bus;
   private final MeterRegistry registry;
+  /** Tells this hub's counts from other nodes' in the supervisor's tally. */
+  private final String hubId = UUID.randomUUID().toString();
   private final Map<String, Audience> audiences = new HashMap<>();
   private final Map<String, ViewerMeters> meters = new HashMap<>();
 
@@ -35,9 +42,10 @@ final class ViewerHub {
     MessageConsumer<JsonObject> states;
   }
 
-  ViewerHub(EventBus bus, MeterRegistry registry) {
-    this.bus = bus;
+  ViewerHub(Vertx vertx, MeterRegistry registry) {
+    this.bus = vertx.eventBus();
     this.registry = registry;
+    vertx.setPeriodic(COUNT_REPEAT_MILLIS, id -> audiences.forEach((camera, a) -> reportCount(camera, a.viewers.size())));
   }
 
   /** The camera's send counters, made with its first viewer on this node, kept for the node's life. */
@@ -57,7 +65,7 @@ final class ViewerHub {
   void join(String cameraId, ViewerBridge viewer) {
     Audience audience = audiences.computeIfAbsent(cameraId, id -> subscribe(id));
     audience.viewers.add(viewer);
-    bus.publish(Addresses.viewers(cameraId), audience.viewers.size());
+    reportCount(cameraId, audience.viewers.size());
   }
 
   void leave(String cameraId, ViewerBridge viewer) {
@@ -65,12 +73,16 @@ final class ViewerHub {
     if (audience == null || !audience.viewers.remove(viewer)) {
       return;
     }
-    bus.publish(Addresses.viewers(cameraId), audience.viewers.size());
+    reportCount(cameraId, audience.viewers.size());
     if (audience.viewers.isEmpty()) {
       audiences.remove(cameraId);
       audience.frames.unregister();
       audience.states.unregister();
     }
+  }
+
+  private void reportCount(String cameraId, int viewers) {
+    bus.publish(Addresses.viewers(cameraId), new JsonObject().put("node", hubId).put("viewers", viewers));
   }
 
   /** Closes every viewer of every camera, for a stop. */

@@ -108,7 +108,7 @@ final class CameraMonitor {
     return new Decision(start(now), null, false);
   }
 
-  /** This node's viewer count changed: an idle on-demand camera starts. */
+  /** The viewer count on all nodes changed: an idle on-demand camera starts. */
   Decision onViewers(long now, int count) {
     viewers = count;
     if (count == 0) {

@@ -8,6 +8,7 @@ import io.visionroi.bus.Frame;
 import io.visionroi.config.CameraConfig;
 import io.visionroi.config.StreamSettings;
 import io.vertx.core.AbstractVerticle;
+import io.vertx.core.Future;
 import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
@@ -16,6 +17,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -37,12 +39,14 @@ public class WatchdogVerticle extends AbstractVerticle {
   private final Map<String, Supervised> cameras = new LinkedHashMap<>();
   private EventBus bus;
 
-  /** A supervised camera: its state machine, its event-bus subscriptions and its metrics. */
-  private record Supervised(CameraMonitor monitor, List<MessageConsumer<?>> consumers, CameraMeters meters) {
+  /** A supervised camera: its state machine, its viewers on all nodes, its event-bus subscriptions and its metrics. */
+  private record Supervised(CameraMonitor monitor, ViewerTally viewers, List<MessageConsumer<?>> consumers,
+      CameraMeters meters) {
 
-    void end() {
-      consumers.forEach(MessageConsumer::unregister);
+    /** Completes once its addresses are unregistered (cluster-wide: other nodes stop asking this one). */
+    Future<Void> end() {
       meters.remove();
+      return Future.join(consumers.stream().map(MessageConsumer::unregister).toList()).mapEmpty();
     }
   }
 
@@ -55,36 +59,56 @@ public class WatchdogVerticle extends AbstractVerticle {
   @Override
   public void start() {
     bus = vertx.eventBus();
-    bus.<CameraSet>localConsumer(Addresses.CAMERAS, m -> follow(m.body()));
+    bus.<CameraSet>localConsumer(Addresses.RUNNING, m -> follow(m.body()).onComplete(done -> m.reply(null)));
     vertx.setPeriodic(TICK_MILLIS, id -> {
       long tickAt = System.currentTimeMillis();
-      cameras.values().forEach(c -> apply(c.monitor(), c.monitor().tick(tickAt)));
+      cameras.values().forEach(c -> {
+        countViewers(c, c.viewers().total(), c.viewers().expire(tickAt), tickAt);
+        apply(c.monitor(), c.monitor().tick(tickAt));
+      });
     });
   }
 
-  /** Supervises exactly the cameras of the set: a camera whose settings changed starts over. */
-  private void follow(CameraSet set) {
+  /**
+   * Supervises exactly the cameras of the set: a camera whose settings changed starts over. Completes once
+   * the cameras that left are no longer answered for here.
+   */
+  private Future<Void> follow(CameraSet set) {
     Map<String, CameraConfig> wanted = new LinkedHashMap<>();
     set.cameras().stream().filter(CameraConfig::enabled).forEach(c -> wanted.put(c.id(), c));
+    List<Future<Void>> ended = new ArrayList<>();
     for (String id : List.copyOf(cameras.keySet())) {
       if (!cameras.get(id).monitor().camera().equals(wanted.get(id))) {
-        cameras.remove(id).end();
+        ended.add(cameras.remove(id).end());
       }
     }
     long now = System.currentTimeMillis();
     wanted.values().stream().filter(c -> !cameras.containsKey(c.id())).forEach(camera -> {
       CameraMonitor monitor = new CameraMonitor(camera, stream, now);
-      cameras.put(camera.id(), new Supervised(monitor, List.of(
+      ViewerTally viewers = new ViewerTally();
+      Supervised supervised = new Supervised(monitor, viewers, new ArrayList<>(), new CameraMeters(registry, monitor));
+      cameras.put(camera.id(), supervised);
+      supervised.consumers().addAll(List.of(
           bus.<Frame>localConsumer(Addresses.frames(camera.id()),
               m -> apply(monitor, monitor.onFrame(System.currentTimeMillis(), m.body().generation()))),
           bus.<JsonObject>localConsumer(Addresses.ffmpegEvents(camera.id()),
               m -> onFfmpegEvent(monitor, FfmpegEvent.fromJson(m.body()))),
           bus.<String>consumer(Addresses.control(camera.id()), m -> onControl(monitor, m)),
-          bus.<Integer>consumer(Addresses.viewers(camera.id()),
-              m -> apply(monitor, monitor.onViewers(System.currentTimeMillis(), m.body())))),
-          new CameraMeters(registry, monitor)));
+          bus.<JsonObject>consumer(Addresses.viewers(camera.id()), m -> {
+            long at = System.currentTimeMillis();
+            countViewers(supervised, viewers.total(),
+                viewers.report(m.body().getString("node"), m.body().getInteger("viewers"), at), at);
+          })));
       apply(monitor, monitor.begin(now));
     });
+    return Future.join(ended).mapEmpty();
+  }
+
+  /** An on-demand camera starts with its first viewer on any node and stops after the last one leaves. */
+  private void countViewers(Supervised camera, int before, int after, long now) {
+    if (after != before) {
+      apply(camera.monitor(), camera.monitor().onViewers(now, after));
+    }
   }
 
   private void onFfmpegEvent(CameraMonitor monitor, FfmpegEvent event) {
@@ -126,7 +150,7 @@ public class WatchdogVerticle extends AbstractVerticle {
       }
     }
     if (decision.action() != null) {
-      bus.send(Addresses.ffmpeg(camera.id()), decision.action().name());
+      bus.send(Addresses.ffmpeg(camera.id()), decision.action().name(), Addresses.localOnly());
     }
     if (decision.announce()) {
       bus.publish(Addresses.state(camera.id()), monitor.status(System.currentTimeMillis(), node).toJson());

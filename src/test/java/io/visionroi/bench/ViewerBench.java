@@ -3,10 +3,8 @@ package io.visionroi.bench;
 import io.visionroi.support.JarProcess;
 import io.visionroi.support.Processes;
 import io.vertx.core.Vertx;
-import io.vertx.core.http.WebSocket;
 import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.http.WebSocketClientOptions;
-import io.vertx.core.http.WebSocketConnectOptions;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
@@ -22,9 +20,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Many viewers of one 640x480@15 camera, plus one deliberately slow viewer (reads 100 KB/s over a raw
@@ -35,14 +30,6 @@ public final class ViewerBench {
 
   private static final int SECONDS = 20;
   private static final long TICKS_PER_SECOND = 100; // USER_HZ on Linux
-
-  /** One viewer's record: the seqs it got inside the window, and each frame's latency. */
-  private static final class Viewer {
-    final Set<Long> seqs = ConcurrentHashMap.newKeySet();
-    final List<Long> latencies = new CopyOnWriteArrayList<>();
-    volatile boolean measuring;
-    WebSocket socket;
-  }
 
   private ViewerBench() {
   }
@@ -80,11 +67,11 @@ public final class ViewerBench {
       int port = jar.awaitStarted(30_000);
       Processes.waitFor(10_000, () -> !jar.ffmpegPids().isEmpty());
       long ffmpeg = jar.ffmpegPids().get(0);
-      List<Viewer> viewers = new ArrayList<>();
+      List<MetaViewer> viewers = new ArrayList<>();
       WebSocketClient client = vertx.createWebSocketClient(new WebSocketClientOptions()
           .setMaxMessageSize(16 << 20).setMaxFrameSize(16 << 20).setMaxConnections(count + 10));
       for (int i = 0; i < count; i++) {
-        viewers.add(connect(client, port));
+        viewers.add(MetaViewer.connect(client, port, "cam"));
       }
       SlowViewer slow = new SlowViewer(port);
       Thread.sleep(3000); // warm up: JIT, connections
@@ -106,7 +93,7 @@ public final class ViewerBench {
       viewers.forEach(v -> produced.addAll(v.seqs));
       List<Long> shares = new ArrayList<>();
       List<Long> latencies = new ArrayList<>();
-      for (Viewer v : viewers) {
+      for (MetaViewer v : viewers) {
         shares.add(Math.round(v.seqs.size() * 1000.0 / produced.size()));
         latencies.addAll(v.latencies);
       }
@@ -118,27 +105,6 @@ public final class ViewerBench {
           produced.size(), BenchReport.percentile(latencies, 0.5), BenchReport.percentile(latencies, 0.99), cpu,
           ffmpegCpu, rss);
     }
-  }
-
-  private static Viewer connect(WebSocketClient client, int port) throws Exception {
-    Viewer viewer = new Viewer();
-    long[] lastMeta = {-1, 0};
-    viewer.socket = client.connect(new WebSocketConnectOptions().setHost("127.0.0.1").setPort(port)
-        .setURI("/ws/cameras/cam?meta=1")).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
-    viewer.socket.textMessageHandler(text -> {
-      JsonObject msg = new JsonObject(text);
-      if ("frame".equals(msg.getString("type"))) {
-        lastMeta[0] = msg.getLong("seq");
-        lastMeta[1] = msg.getLong("ts");
-      }
-    });
-    viewer.socket.binaryMessageHandler(jpeg -> {
-      if (viewer.measuring && lastMeta[0] >= 0) {
-        viewer.seqs.add(lastMeta[0]);
-        viewer.latencies.add(System.currentTimeMillis() - lastMeta[1]);
-      }
-    });
-    return viewer;
   }
 
   /** A viewer on a slow link: a raw WebSocket that reads 10 KB every 100 ms, counting binary frames. */

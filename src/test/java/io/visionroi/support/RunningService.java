@@ -1,6 +1,7 @@
 package io.visionroi.support;
 
 import io.visionroi.app.Service;
+import io.visionroi.cluster.SingleNodePlacement;
 import io.visionroi.config.ConfigParser;
 import io.visionroi.config.ServiceConfig;
 import io.vertx.core.Vertx;
@@ -35,7 +36,7 @@ public final class RunningService implements AutoCloseable {
     JsonObject json = config.copy().put("http", http.copy().put("host", "127.0.0.1").put("port", 0));
     ServiceConfig parsed = ConfigParser.parse(json);
     Vertx vertx = Service.newVertx();
-    Service service = Service.deploy(vertx, parsed, "test-node").toCompletionStage().toCompletableFuture()
+    Service service = Service.deploy(vertx, parsed, new SingleNodePlacement(), port -> "test-node").toCompletionStage().toCompletableFuture()
         .get(20, TimeUnit.SECONDS);
     return new RunningService(vertx, service.httpPort());
   }

@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# Starts N VisionROI nodes on this machine as one cluster, for trials: scripts/run-cluster.sh [N] [--config FILE]
+# Node i serves http://localhost:$((8079 + i))/ (8080, 8081, ...); every node shows every camera. The
+# default config, conf/cluster-demo.json, has four test-pattern cameras; conf/cluster.xml (beside it) makes
+# the nodes find each other on 127.0.0.1. Each output line starts with its node's port. Try a failover with
+# the kill -9 line printed below; Ctrl-C stops every node cleanly, with its ffmpeg.
+set -euo pipefail
+nodes=${1:-2}
+[ $# -gt 0 ] && shift
+case "$nodes" in
+  ''|*[!0-9]*) echo "usage: scripts/run-cluster.sh [N] [--config FILE]" >&2; exit 2 ;;
+esac
+config=conf/cluster-demo.json
+if [ "${1:-}" = --config ] && [ $# -gt 1 ]; then
+  config=$2
+  [ "${config#/}" = "$config" ] && config="$PWD/$config"
+fi
+cd "$(dirname "$0")/.."
+. scripts/lib.sh
+ensure_tools
+ensure_jar
+
+pids=()
+stop_all() {
+  trap - INT TERM EXIT
+  [ ${#pids[@]} -gt 0 ] && kill -TERM "${pids[@]}" 2>/dev/null || true
+  wait
+}
+trap stop_all INT TERM EXIT
+for i in $(seq 1 "$nodes"); do
+  port=$((8079 + i))
+  HTTP_PORT=$port java -Dlogback.configurationFile=conf/logback.xml -jar target/visionroi.jar \
+    --config "$config" --cluster > >(sed -u "s/^/[$port] /") 2>&1 &
+  pids+=($!)
+  echo "[$port] node $i: http://localhost:$port/  (failover trial: kill -9 $!)"
+done
+wait

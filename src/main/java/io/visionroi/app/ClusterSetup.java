@@ -1,0 +1,89 @@
+package io.visionroi.app;
+
+import com.hazelcast.config.Config;
+import com.hazelcast.config.InvalidConfigurationException;
+import com.hazelcast.config.XmlConfigBuilder;
+import io.visionroi.config.ConfigException;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * The clustered Vert.x of {@code --cluster}: Hazelcast as cluster manager, configured from
+ * {@code $CLUSTER_CONFIG}, else {@code cluster.xml} beside the service's config file, else the copy of
+ * {@code conf/cluster.xml} built into the jar (members on 127.0.0.1).
+ */
+final class ClusterSetup {
+
+  private final Path file;
+  private final Config hazelcast;
+  private final int busPort;
+
+  private ClusterSetup(Path file, Config hazelcast, int busPort) {
+    this.file = file;
+    this.hazelcast = hazelcast;
+    this.busPort = busPort;
+  }
+
+  /** Reads the Hazelcast config; a missing or broken file is a {@link ConfigException} naming it. */
+  static ClusterSetup load(Path serviceConfig) throws ConfigException {
+    // Hazelcast logs through SLF4J (our logback) even before it has read cluster.xml, which says so too.
+    System.setProperty("hazelcast.logging.type", "slf4j");
+    int busPort = busPort(System.getenv("CLUSTER_BUS_PORT"));
+    String fromEnv = System.getenv("CLUSTER_CONFIG");
+    Path beside = serviceConfig.toAbsolutePath().resolveSibling("cluster.xml");
+    Path file = fromEnv != null && !fromEnv.isBlank() ? Path.of(fromEnv) : Files.isRegularFile(beside) ? beside : null;
+    try (InputStream in = file != null ? Files.newInputStream(file)
+        : ClusterSetup.class.getClassLoader().getResourceAsStream("cluster.xml")) {
+      if (in == null) {
+        throw new ConfigException(List.of("cluster: no cluster.xml beside the config file and none built in"));
+      }
+      return new ClusterSetup(file, new XmlConfigBuilder(in).build(), busPort);
+    } catch (IOException | InvalidConfigurationException e) {
+      throw new ConfigException(List.of("cluster: " + (file == null ? "built-in cluster.xml" : file) + ": "
+          + e.getMessage()));
+    }
+  }
+
+  private static int busPort(String given) {
+    if (given == null || given.isBlank()) {
+      return 0;
+    }
+    try {
+      int port = Integer.parseInt(given.trim());
+      if (port >= 0 && port <= 65535) {
+        return port;
+      }
+    } catch (NumberFormatException e) {
+      // reported below
+    }
+    throw new ConfigException(List.of("CLUSTER_BUS_PORT: '" + given + "' is not a port number (0-65535)"));
+  }
+
+  /** Where the config came from, for the log. */
+  String source() {
+    return file == null ? "built-in cluster.xml (members on 127.0.0.1)" : file.toString();
+  }
+
+  /**
+   * Joins the cluster; completes with the Vert.x and its cluster manager. The event bus listens on the
+   * interface Hazelcast uses, on {@code $CLUSTER_BUS_PORT} (for firewalls) or any free port.
+   */
+  Future<Joined> join() {
+    HazelcastClusterManager manager = new HazelcastClusterManager(hazelcast);
+    VertxOptions options = Service.vertxOptions();
+    options.getEventBusOptions().setPort(busPort);
+    return Vertx.builder().with(options).withClusterManager(manager).buildClustered()
+        .map(vertx -> new Joined(vertx, manager));
+  }
+
+  record Joined(Vertx vertx, HazelcastClusterManager manager) {
+  }
+}

@@ -1,0 +1,230 @@
+package io.visionroi.cluster;
+
+import io.visionroi.support.ClusterNodes;
+import io.visionroi.support.FakeMjpegCamera;
+import io.visionroi.support.JarProcess;
+import io.visionroi.support.Processes;
+import io.visionroi.support.ViewerClient;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+import static io.visionroi.support.ClusterNodes.cameras;
+import static io.visionroi.support.ClusterNodes.nodeName;
+import static io.visionroi.support.ClusterNodes.owners;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Two packaged-jar nodes on loopback, one cluster, four cameras: each camera runs on exactly one node,
+ * every node answers for every camera and streams any of them, and a node's cameras move to the other
+ * when it is killed (SIGKILL) or stopped (SIGTERM), without ever running twice.
+ */
+class ClusterIT {
+
+  private static final long START_MILLIS = 40_000;
+  private static final HttpClient HTTP = HttpClient.newHttpClient();
+
+  @TempDir
+  Path dir;
+
+  private FakeMjpegCamera door;
+  private Vertx vertx;
+  private JsonObject config;
+  private ClusterNodes cluster;
+
+  @BeforeEach
+  void cluster() throws Exception {
+    vertx = Vertx.vertx();
+    door = new FakeMjpegCamera("160x120").start();
+    // Each pattern differs (rate), so a camera's ffmpeg is known by its command line.
+    config = new JsonObject().put("cameras", new JsonArray()
+            .add(camera("door", door.url()))
+            .add(camera("hall", "lavfi:testsrc2=size=160x120:rate=6"))
+            .add(camera("yard", "lavfi:testsrc2=size=160x120:rate=7"))
+            .add(camera("gate", "lavfi:testsrc2=size=160x120:rate=8")));
+    cluster = new ClusterNodes(dir, config);
+  }
+
+  @AfterEach
+  void stopAll() {
+    cluster.close();
+    door.close();
+    vertx.close();
+  }
+
+  @Test
+  void camerasSpreadOverNodesAreSeenFromEitherAndMoveWhenANodeIsKilled() throws Exception {
+    JarProcess a = cluster.start("a");
+    JarProcess b = cluster.start("b");
+    int portA = a.awaitStarted(START_MILLIS);
+    int portB = awaitSpread(a, b);
+    assertExactlyOneFfmpegPerCamera(3000);
+
+    // Either node answers for every camera, with the node running it.
+    Map<String, String> seenFromA = owners(portA);
+    assertEquals(seenFromA, owners(portB));
+    assertEquals(Set.of("door", "hall", "yard", "gate"), seenFromA.keySet());
+    assertEquals(Set.of(nodeName(portA), nodeName(portB)), Set.copyOf(seenFromA.values()));
+
+    // A viewer on A watches a camera B runs; snapshot and restart work from A too.
+    String remote = cameraOf(seenFromA, nodeName(portB));
+    try (ViewerClient viewer = ViewerClient.connect(vertx, portA, "/ws/cameras/" + remote)) {
+      assertTrue(viewer.awaitFrames(5, 10_000), "frames of B's camera reach a viewer on A");
+      assertTrue(viewer.frames.stream().allMatch(ViewerClient::isJpeg));
+    }
+    HttpResponse<byte[]> snapshot = HTTP.send(HttpRequest.newBuilder(
+        URI.create("http://127.0.0.1:" + portA + "/api/cameras/" + remote + "/snapshot.jpg")).build(),
+        HttpResponse.BodyHandlers.ofByteArray());
+    assertEquals(200, snapshot.statusCode());
+    assertEquals("image/jpeg", snapshot.headers().firstValue("Content-Type").orElse(""));
+    HttpResponse<String> restart = HTTP.send(HttpRequest.newBuilder(
+        URI.create("http://127.0.0.1:" + portA + "/api/cameras/" + remote + "/restart"))
+        .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+    assertEquals(202, restart.statusCode(), restart.body());
+    assertEquals(nodeName(portB), new JsonObject(restart.body()).getString("node"));
+
+    // An outage of a camera one node runs closes the viewers on the other node too (1013).
+    String doorNode = seenFromA.get("door");
+    int otherPort = doorNode.equals(nodeName(portA)) ? portB : portA;
+    try (ViewerClient viewer = ViewerClient.connect(vertx, otherPort, "/ws/cameras/door")) {
+      assertTrue(viewer.awaitFrames(3, 10_000));
+      door.freeze();
+      assertEquals(1013, viewer.awaitClose(8000).code(), "outage close reaches a viewer on the other node");
+      door.thaw();
+    }
+
+    // SIGKILL B: its cameras run on A within 15 s, and a viewer reconnecting to A gets frames.
+    long killedAt = System.currentTimeMillis();
+    Processes.signal(b.pid(), "KILL");
+    assertTrue(Processes.waitFor(15_000, () -> cluster.allOn(portA, true)),
+        "B's cameras live on A within 15 s: " + describe(portA));
+    long failover = System.currentTimeMillis() - killedAt;
+    try (ViewerClient viewer = ViewerClient.connect(vertx, portA, "/ws/cameras/" + remote)) {
+      assertTrue(viewer.awaitFrames(3, 10_000), "a reconnecting viewer gets frames of the moved camera");
+    }
+    assertTrue(Processes.waitFor(3000, () -> a.ffmpegPids().size() == 4), "A runs all four: " + a.ffmpegPids());
+    System.out.println("failover after SIGKILL: " + failover + " ms");
+
+    Processes.signal(a.pid(), "TERM");
+    assertEquals(0, a.awaitExit(5000));
+    assertTrue(ffmpegOf(a).isEmpty() && ffmpegOf(b).isEmpty());
+  }
+
+  @Test
+  void aStoppedNodeHandsOverAtOnceAndAReturningOneTakesItsShareWithoutDoubles() throws Exception {
+    JarProcess a = cluster.start("a");
+    JarProcess b = cluster.start("b");
+    int portA = a.awaitStarted(START_MILLIS);
+    awaitSpread(a, b);
+
+    long stoppedAt = System.currentTimeMillis();
+    Processes.signal(b.pid(), "TERM");
+    assertTrue(Processes.waitFor(3000, () -> cluster.allOn(portA, false)),
+        "B's cameras run on A within 3 s of SIGTERM: " + describe(portA));
+    long handover = System.currentTimeMillis() - stoppedAt;
+    assertTrue(Processes.waitFor(5000, () -> cluster.allOn(portA, true)), "and live: " + describe(portA));
+    System.out.println("handover after SIGTERM: " + handover + " ms, live after " + (System.currentTimeMillis() - stoppedAt)
+        + " ms");
+    assertEquals(0, b.awaitExit(5000));
+
+    // B comes back: cameras move to it one by one, never running on both nodes at once.
+    AtomicReference<String> doubled = new AtomicReference<>();
+    JarProcess again = cluster.start("b2");
+    Thread watcher = new Thread(() -> {
+      long end = System.currentTimeMillis() + 20_000;
+      while (System.currentTimeMillis() < end && doubled.get() == null) {
+        perCamera().forEach((camera, count) -> {
+          if (count > 1) {
+            doubled.set(camera + " ran " + count + " times");
+          }
+        });
+        Processes.waitFor(20, () -> false);
+      }
+    });
+    watcher.start();
+    int portB2 = again.awaitStarted(START_MILLIS);
+    assertTrue(Processes.waitFor(20_000, () -> allLiveAndSpread(portA, portB2)), "spread again: " + describe(portA));
+    watcher.interrupt();
+    watcher.join();
+    assertNull(doubled.get(), "a camera ran on two nodes at once");
+    assertExactlyOneFfmpegPerCamera(1000);
+  }
+
+  private static JsonObject camera(String id, String url) {
+    return new JsonObject().put("id", id).put("url", url);
+  }
+
+  /** What one node answers, for failure messages: id=state@node ... */
+  private static String describe(int port) {
+    return cameras(port).stream().map(c -> c.getString("id") + "=" + c.getString("state") + "@" + c.getString("node"))
+        .collect(Collectors.joining(" "));
+  }
+
+  /** Waits for both nodes, then for the four cameras live, two on each; the second node's port. */
+  private int awaitSpread(JarProcess a, JarProcess b) {
+    int portA = a.awaitStarted(START_MILLIS);
+    int portB = b.awaitStarted(START_MILLIS);
+    assertTrue(Processes.waitFor(30_000, () -> allLiveAndSpread(portA, portB)),
+        "four cameras live, two on each node: " + describe(portA));
+    return portB;
+  }
+
+  /** All four live, two on each node. */
+  private boolean allLiveAndSpread(int portA, int portB) {
+    List<JsonObject> all = cameras(portA);
+    return all.size() == 4 && all.stream().allMatch(c -> "live".equals(c.getString("state")))
+        && all.stream().collect(Collectors.groupingBy(c -> c.getString("node"), Collectors.counting()))
+        .equals(Map.of(nodeName(portA), 2L, nodeName(portB), 2L));
+  }
+
+  private static String cameraOf(Map<String, String> owners, String node) {
+    return owners.entrySet().stream().filter(e -> e.getValue().equals(node)).findFirst().orElseThrow().getKey();
+  }
+
+  /** How many ffmpeg each camera has on all nodes together, by the camera's URL in the command line. */
+  private Map<String, Long> perCamera() {
+    Map<String, String> byUrl = new HashMap<>();
+    config.getJsonArray("cameras").stream().map(JsonObject.class::cast)
+        .forEach(c -> byUrl.put(c.getString("url").replaceFirst("^lavfi:", ""), c.getString("id")));
+    return cluster.nodes.stream().flatMap(n -> ffmpegOf(n).stream())
+        .flatMap(p -> p.info().arguments().stream().flatMap(Stream::of))
+        .map(byUrl::get)
+        .filter(id -> id != null)
+        .collect(Collectors.groupingBy(id -> id, Collectors.counting()));
+  }
+
+  private void assertExactlyOneFfmpegPerCamera(long forMillis) {
+    long end = System.currentTimeMillis() + forMillis;
+    do {
+      Map<String, Long> counts = perCamera();
+      assertEquals(Map.of("door", 1L, "hall", 1L, "yard", 1L, "gate", 1L), counts, "one ffmpeg per camera");
+      assertEquals(4, cluster.nodes.stream().mapToLong(n -> ffmpegOf(n).size()).sum(), "no other ffmpeg");
+      Processes.waitFor(100, () -> false);
+    } while (System.currentTimeMillis() < end);
+  }
+
+  private static List<ProcessHandle> ffmpegOf(JarProcess node) {
+    return node.process.descendants()
+        .filter(p -> p.isAlive() && p.info().command().map(c -> c.endsWith("/ffmpeg")).orElse(false))
+        .toList();
+  }
+}
