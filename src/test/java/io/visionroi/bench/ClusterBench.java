@@ -15,8 +15,6 @@ import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
-import java.util.stream.Collectors;
 
 import static io.visionroi.support.ClusterNodes.cameras;
 import static io.visionroi.support.ClusterNodes.nodeName;
@@ -112,7 +110,7 @@ public final class ClusterBench {
       for (int trial = 0; trial < 2 * TRIALS; trial++) {
         JarProcess victim = cluster.start("victim" + trial);
         int victimPort = victim.awaitStarted(START_MILLIS);
-        require(Processes.waitFor(60_000, () -> spread(survivor, victimPort)), "two cameras on each node");
+        require(Processes.waitFor(60_000, () -> cluster.liveAndHalved(survivor, victimPort)), "two cameras on each node");
         boolean kill = trial % 2 == 0;
         long begin = System.currentTimeMillis();
         Processes.signal(victim.pid(), kill ? "KILL" : "TERM");
@@ -128,13 +126,6 @@ public final class ClusterBench {
       }
     }
     return failoverRow("SIGKILL", killRun, killLive) + failoverRow("SIGTERM", termRun, termLive);
-  }
-
-  private static boolean spread(int portA, int portB) {
-    List<JsonObject> all = cameras(portA);
-    Map<String, Long> perNode = all.stream().collect(Collectors.groupingBy(c -> c.getString("node"), Collectors.counting()));
-    return all.stream().allMatch(c -> "live".equals(c.getString("state")))
-        && perNode.equals(Map.of(nodeName(portA), 2L, nodeName(portB), 2L));
   }
 
   private static String failoverRow(String signal, List<Long> running, List<Long> live) {

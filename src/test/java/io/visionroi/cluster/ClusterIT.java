@@ -162,7 +162,7 @@ class ClusterIT {
     });
     watcher.start();
     int portB2 = again.awaitStarted(START_MILLIS);
-    assertTrue(Processes.waitFor(20_000, () -> allLiveAndSpread(portA, portB2)), "spread again: " + describe(portA));
+    assertTrue(Processes.waitFor(20_000, () -> cluster.liveAndHalved(portA, portB2)), "spread again: " + describe(portA));
     watcher.interrupt();
     watcher.join();
     assertNull(doubled.get(), "a camera ran on two nodes at once");
@@ -183,17 +183,9 @@ class ClusterIT {
   private int awaitSpread(JarProcess a, JarProcess b) {
     int portA = a.awaitStarted(START_MILLIS);
     int portB = b.awaitStarted(START_MILLIS);
-    assertTrue(Processes.waitFor(30_000, () -> allLiveAndSpread(portA, portB)),
+    assertTrue(Processes.waitFor(30_000, () -> cluster.liveAndHalved(portA, portB)),
         "four cameras live, two on each node: " + describe(portA));
     return portB;
-  }
-
-  /** All four live, two on each node. */
-  private boolean allLiveAndSpread(int portA, int portB) {
-    List<JsonObject> all = cameras(portA);
-    return all.size() == 4 && all.stream().allMatch(c -> "live".equals(c.getString("state")))
-        && all.stream().collect(Collectors.groupingBy(c -> c.getString("node"), Collectors.counting()))
-        .equals(Map.of(nodeName(portA), 2L, nodeName(portB), 2L));
   }
 
   private static String cameraOf(Map<String, String> owners, String node) {

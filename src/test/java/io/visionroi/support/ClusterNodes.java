@@ -16,6 +16,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.stream.Collectors;
 
 /** Packaged-jar nodes of one cluster of their own on loopback, for the cluster tests and bench. */
 public final class ClusterNodes implements AutoCloseable {
@@ -87,6 +88,15 @@ public final class ClusterNodes implements AutoCloseable {
     List<JsonObject> all = cameras(port);
     return all.size() == config.getJsonArray("cameras").size() && all.stream().allMatch(
         c -> nodeName(port).equals(c.getString("node")) && (!live || "live".equals(c.getString("state"))));
+  }
+
+  /** All cameras of the config live, half on each of the two nodes. */
+  public boolean liveAndHalved(int portA, int portB) {
+    List<JsonObject> all = cameras(portA);
+    long half = config.getJsonArray("cameras").size() / 2;
+    return all.size() == 2 * half && all.stream().allMatch(c -> "live".equals(c.getString("state")))
+        && all.stream().collect(Collectors.groupingBy(c -> c.getString("node"), Collectors.counting()))
+        .equals(Map.of(nodeName(portA), half, nodeName(portB), half));
   }
 
   @Override
