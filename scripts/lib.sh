@@ -55,12 +55,22 @@ ensure_jar() {
   fi
 }
 
-# Runs a bench class from the test sources against the packaged jar: run_bench CLASS [ARGS...]
-run_bench() {
-  local class=$1
-  shift
+# Builds the jar and the bench classes from the test sources, once per bench run.
+build_bench() {
   mvn -B -q -Dstyle.color=never -DskipTests package test-compile dependency:build-classpath \
     -Dmdep.outputFile=target/test-classpath.txt -Dmdep.includeScope=test </dev/null || die "the build failed"
-  exec java -Dvisionroi.jar=target/visionroi.jar \
-    -cp "target/test-classes:target/classes:$(cat target/test-classpath.txt)" "$class" "$@"
+}
+
+# Runs one bench class against the packaged jar (after build_bench): bench_java CLASS [ARGS...]
+bench_java() {
+  local class=$1
+  shift
+  java -Dvisionroi.jar=target/visionroi.jar -cp "target/test-classes:target/classes:$(cat target/test-classpath.txt)" \
+    "$class" "$@"
+}
+
+# Builds, then runs a bench class: run_bench CLASS [ARGS...]
+run_bench() {
+  build_bench
+  bench_java "$@"
 }

@@ -135,11 +135,13 @@ public class CameraVerticle extends AbstractVerticle {
   }
 
   private void readFrames(FfmpegProcess source, long gen) {
-    JpegFrameReader reader = new JpegFrameReader(MAX_FRAME_BYTES, jpeg -> {
+    JpegFrameReader reader = new JpegFrameReader(MAX_FRAME_BYTES, (bytes, length) -> {
       if (publishing != gen) {
         return;
       }
-      Frame frame = new Frame(camera.id(), gen, seq.incrementAndGet(), System.currentTimeMillis(), Buffer.buffer(jpeg));
+      // The one copy of a frame: out of the reader's buffer into the Buffer every viewer then shares.
+      Buffer jpeg = Buffer.buffer(length).appendBytes(bytes, 0, length);
+      Frame frame = new Frame(camera.id(), gen, seq.incrementAndGet(), System.currentTimeMillis(), jpeg);
       latest = frame;
       bus.publish(Addresses.frames(camera.id()), frame);
     });

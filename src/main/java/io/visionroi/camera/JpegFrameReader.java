@@ -3,7 +3,6 @@ package io.visionroi.camera;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.Arrays;
-import java.util.function.Consumer;
 
 /**
  * Splits an MJPEG byte stream (concatenated JPEGs, as ffmpeg's {@code -f mjpeg} writes) into complete frames.
@@ -23,8 +22,14 @@ public final class JpegFrameReader {
   private static final int EOI = 0xD9;
   private static final int SOS = 0xDA;
 
+  /** Takes each complete frame: {@code bytes[0..length)}, valid only during the call (the buffer is reused). */
+  @FunctionalInterface
+  public interface FrameSink {
+    void frame(byte[] bytes, int length);
+  }
+
   private final int maxFrameBytes;
-  private final Consumer<byte[]> sink;
+  private final FrameSink sink;
 
   private byte[] buf = new byte[READ_CHUNK * 2];
   private int length;
@@ -37,7 +42,7 @@ public final class JpegFrameReader {
   private long oversizeFrames;
   private long truncatedFrames;
 
-  public JpegFrameReader(int maxFrameBytes, Consumer<byte[]> sink) {
+  public JpegFrameReader(int maxFrameBytes, FrameSink sink) {
     this.maxFrameBytes = maxFrameBytes;
     this.sink = sink;
   }
@@ -70,7 +75,7 @@ public final class JpegFrameReader {
       }
       int end = findFrameEnd();
       if (end > 0) {
-        sink.accept(Arrays.copyOf(buf, end));
+        sink.frame(buf, end);
         consume(end);
       } else if (end < 0) {
         resync();

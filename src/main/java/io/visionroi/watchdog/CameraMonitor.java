@@ -56,7 +56,11 @@ final class CameraMonitor {
   private long lastStartAt = Long.MIN_VALUE / 2;
   private long nextStartAt;
   private long lastFrameAt;
-  private long lastAnnounceAt;
+  /**
+   * When viewers of a camera in trouble are sent away again. Halfway between two ffmpeg starts: a viewer sent
+   * away is back (the page waits 0.5 s) before the next start can bring the first frame.
+   */
+  private long nextAnnounceAt;
   private long frames;
   private long restarts;
   private long outages;
@@ -196,9 +200,9 @@ final class CameraMonitor {
       action = start(now);
     }
     boolean announce = change.announce();
-    if (!announce && state.sendsViewersAway() && retry > 0 && now - lastAnnounceAt >= retry) {
+    if (!announce && state.sendsViewersAway() && retry > 0 && now >= nextAnnounceAt) {
       announce = true;
-      lastAnnounceAt = now;
+      nextAnnounceAt = now + retry;
     }
     return new Decision(action, change.transition(), announce);
   }
@@ -243,7 +247,7 @@ final class CameraMonitor {
     Transition transition = new Transition(state, to, why);
     state = to;
     reason = why;
-    lastAnnounceAt = now;
+    nextAnnounceAt = now + retry + retry / 2;
     return new Decision(null, transition, true);
   }
 

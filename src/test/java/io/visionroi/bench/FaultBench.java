@@ -41,8 +41,8 @@ public final class FaultBench {
     try {
       report.append(outage(work, trials));
       report.append(hungFfmpeg(work, trials));
-      report.append(stop(work, trials));
-      report.append(sigkill(work, Math.max(3, trials / 2)));
+      report.append(stop(work, Math.min(trials, STOP_TRIALS)));
+      report.append(sigkill(work, Math.min(trials, SIGKILL_TRIALS)));
     } finally {
       VERTX.close();
     }
@@ -55,6 +55,10 @@ public final class FaultBench {
   }
 
   /** Frozen camera: last frame → 1013 at the viewer; thaw → first frame at a reconnecting viewer. */
+  /** Stop and SIGKILL trials each start a service of their own: fewer of them keep the bench short. */
+  private static final int STOP_TRIALS = 10;
+  private static final int SIGKILL_TRIALS = 5;
+
   private static String outage(Path work, int trials) throws Exception {
     List<Long> closeAfterLastFrame = new ArrayList<>();
     List<Long> backAfterThaw = new ArrayList<>();
@@ -64,7 +68,7 @@ public final class FaultBench {
       int port = jar.awaitStarted(30_000);
       for (int i = 0; i < trials; i++) {
         ViewerClient viewer = reconnectUntilFrames(port, 20_000);
-        Thread.sleep(1000);
+        Thread.sleep(500);
         camera.freeze();
         ViewerClient.Close close = viewer.awaitClose(15_000);
         closeAfterLastFrame.add(close.atMillis() - viewer.frameTimes.get(viewer.frameTimes.size() - 1));

@@ -24,7 +24,7 @@ class JpegFrameReaderTest {
         "testsrc2=size=160x120:rate=10", "-frames:v", "3", "-c:v", "mjpeg", "-f", "mjpeg", "pipe:1")
         .redirectError(ProcessBuilder.Redirect.DISCARD).start();
     List<byte[]> frames = new ArrayList<>();
-    JpegFrameReader reader = new JpegFrameReader(1 << 20, frames::add);
+    JpegFrameReader reader = new JpegFrameReader(1 << 20, (b, n) -> frames.add(Arrays.copyOf(b, n)));
     reader.readAll(p.getInputStream());
     assertTrue(p.waitFor(10, TimeUnit.SECONDS));
     assertEquals(3, frames.size(), "ffmpeg wrote 3 frames");
@@ -33,7 +33,7 @@ class JpegFrameReaderTest {
 
   private static List<byte[]> read(byte[] stream, int maxFrame, JpegFrameReader[] out) throws IOException {
     List<byte[]> frames = new ArrayList<>();
-    JpegFrameReader reader = new JpegFrameReader(maxFrame, frames::add);
+    JpegFrameReader reader = new JpegFrameReader(maxFrame, (b, n) -> frames.add(Arrays.copyOf(b, n)));
     reader.readAll(new TrickleStream(stream));
     out[0] = reader;
     return frames;

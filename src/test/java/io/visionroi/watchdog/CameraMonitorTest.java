@@ -42,15 +42,17 @@ class CameraMonitorTest {
   }
 
   @Test
-  void outageIsAnnouncedAgainAtMostEveryRetry() {
+  void outageIsAnnouncedAgainEveryRetryHalfwayBetweenFfmpegStarts() {
     goLive();
-    monitor.tick(4000);
+    monitor.tick(4000); // outage: announced, and a new ffmpeg at 4000, 5500, 7000, ...
     monitor.onStarted(2, 101);
     assertFalse(monitor.tick(4200).announce());
-    assertFalse(monitor.tick(5499).announce());
-    assertTrue(monitor.tick(5500).announce());
-    assertFalse(monitor.tick(5700).announce());
-    assertTrue(monitor.tick(7000).announce());
+    assertFalse(monitor.tick(5500).announce(), "not with the next ffmpeg start: its first frame would find no viewer");
+    assertFalse(monitor.tick(6249).announce());
+    assertTrue(monitor.tick(6250).announce());
+    assertFalse(monitor.tick(7000).announce());
+    assertFalse(monitor.tick(7749).announce());
+    assertTrue(monitor.tick(7750).announce(), "then every retry");
   }
 
   @Test
