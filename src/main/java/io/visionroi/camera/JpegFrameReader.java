@@ -1,6 +1,9 @@
 package io.visionroi.camera;
 
 import java.io.IOException;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.io.InputStream;
 import java.util.Arrays;
 
@@ -18,6 +21,8 @@ import java.util.Arrays;
 public final class JpegFrameReader {
 
   private static final int READ_CHUNK = 64 * 1024;
+  /** Reads eight bytes of an array at once, for the scan. */
+  private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
   private static final int SOI = 0xD8;
   private static final int EOI = 0xD9;
   private static final int SOS = 0xDA;
@@ -161,19 +166,32 @@ public final class JpegFrameReader {
 
   /** Index of the next marker after entropy-coded data from {@link #cursor}, or -1 when not yet read. */
   private int nextMarkerInScan() {
-    for (int i = cursor; i + 1 < length; i++) {
-      if ((buf[i] & 0xFF) != 0xFF) {
+    byte[] b = buf;
+    int end = length;
+    int i = cursor;
+    while (i + 1 < end) {
+      // Most of a frame is entropy-coded data with few 0xFF bytes: skip eight bytes at a time while none is.
+      if (i + Long.BYTES < end && !hasFfByte((long) LONGS.get(b, i))) {
+        i += Long.BYTES;
         continue;
       }
-      int code = buf[i + 1] & 0xFF;
-      // FF00 is a stuffed data byte, FFD0..FFD7 restart markers, FFFF fill: all part of the scan.
-      if (code == 0x00 || (code >= 0xD0 && code <= 0xD7) || code == 0xFF) {
-        continue;
+      if ((b[i] & 0xFF) == 0xFF) {
+        int code = b[i + 1] & 0xFF;
+        // FF00 is a stuffed data byte, FFD0..FFD7 restart markers, FFFF fill: all part of the scan.
+        if (code != 0x00 && (code < 0xD0 || code > 0xD7) && code != 0xFF) {
+          return i;
+        }
       }
-      return i;
+      i++;
     }
-    cursor = Math.max(cursor, length - 1);
+    cursor = Math.max(cursor, end - 1);
     return -1;
+  }
+
+  /** Whether any of the eight bytes is 0xFF (a zero byte of the complement, the classic bit trick). */
+  private static boolean hasFfByte(long eightBytes) {
+    long inverted = ~eightBytes;
+    return ((inverted - 0x0101010101010101L) & ~inverted & 0x8080808080808080L) != 0;
   }
 
   /** Gives up on the frame at buf[0]: skips its SOI so the search goes on with the next one. */

@@ -34,7 +34,7 @@ class JpegFrameReaderTest {
   private static List<byte[]> read(byte[] stream, int maxFrame, JpegFrameReader[] out) throws IOException {
     List<byte[]> frames = new ArrayList<>();
     JpegFrameReader reader = new JpegFrameReader(maxFrame, (b, n) -> frames.add(Arrays.copyOf(b, n)));
-    reader.readAll(new TrickleStream(stream));
+    reader.readAll(ChunkedStream.trickle(stream));
     out[0] = reader;
     return frames;
   }
@@ -64,6 +64,33 @@ class JpegFrameReaderTest {
       assertArrayEquals(real.get(i), frames.get(i));
     }
     assertEquals(0, reader[0].discardedBytes());
+  }
+
+  @Test
+  void findsEveryMarkerWhateverTheReadBoundaries() throws Exception {
+    // Garbage of marker-like bytes first: once skipped, it lingers in the reader's buffer past the data
+    // read so far, where a scan that looked one byte too far would take it for a marker.
+    byte[] garbage = new byte[8192];
+    Arrays.fill(garbage, (byte) 0xC4);
+    List<byte[]> real = realFrames();
+    byte[] stream = concat(garbage, real.get(0), real.get(1), real.get(2));
+    List<byte[]> frames = new ArrayList<>();
+    JpegFrameReader reader = new JpegFrameReader(1 << 20, (b, n) -> frames.add(Arrays.copyOf(b, n)));
+    // Each read ends right after a 0xFF byte (or after 8 KB): markers straddle every boundary.
+    reader.readAll(new ChunkedStream(stream, (data, pos, max) -> {
+      int n = 0;
+      while (n < Math.min(max, 8192) && pos + n < data.length) {
+        if (data[pos + n++] == (byte) 0xFF) {
+          break;
+        }
+      }
+      return n;
+    }));
+    assertEquals(3, frames.size());
+    for (int i = 0; i < 3; i++) {
+      assertArrayEquals(real.get(i), frames.get(i));
+    }
+    assertEquals(garbage.length, reader.discardedBytes());
   }
 
   @Test
@@ -134,13 +161,26 @@ class JpegFrameReaderTest {
   }
 
   /** Hands bytes out in small uneven chunks, so every parse state meets a chunk boundary. */
-  private static final class TrickleStream extends InputStream {
-    private final byte[] data;
-    private int pos;
-    private int turn;
+  /** Hands the data out in reads of the sizes a rule picks, as a pipe does. */
+  private static final class ChunkedStream extends InputStream {
 
-    TrickleStream(byte[] data) {
+    interface ChunkRule {
+      int size(byte[] data, int pos, int max);
+    }
+
+    private final byte[] data;
+    private final ChunkRule rule;
+    private int pos;
+
+    ChunkedStream(byte[] data, ChunkRule rule) {
       this.data = data;
+      this.rule = rule;
+    }
+
+    /** Reads of ever-changing sizes, 1 to 3001 bytes. */
+    static ChunkedStream trickle(byte[] data) {
+      int[] turn = {0};
+      return new ChunkedStream(data, (d, pos, max) -> Math.min(max, 1 + (turn[0]++ * 7919) % 3001));
     }
 
     @Override
@@ -153,7 +193,7 @@ class JpegFrameReaderTest {
       if (pos >= data.length) {
         return -1;
       }
-      int n = Math.min(Math.min(len, 1 + (turn++ * 7919) % 3001), data.length - pos);
+      int n = Math.min(rule.size(data, pos, len), data.length - pos);
       System.arraycopy(data, pos, b, off, n);
       pos += n;
       return n;

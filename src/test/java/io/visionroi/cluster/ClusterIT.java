@@ -18,6 +18,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -91,6 +92,27 @@ class ClusterIT {
       assertTrue(viewer.awaitFrames(5, 10_000), "frames of B's camera reach a viewer on A");
       assertTrue(viewer.frames.stream().allMatch(ViewerClient::isJpeg));
     }
+    // Frames cross to another node only while a viewer there watches, and once per node, not per viewer:
+    // what B's event bus writes to other nodes, over 3 s each.
+    long none = busBytesWrittenOver(portB);
+    long one;
+    long four;
+    try (ViewerClient first = ViewerClient.connect(vertx, portA, "/ws/cameras/" + remote)) {
+      assertTrue(first.awaitFrames(3, 10_000));
+      one = busBytesWrittenOver(portB);
+      List<ViewerClient> more = new ArrayList<>();
+      for (int i = 0; i < 3; i++) {
+        more.add(ViewerClient.connect(vertx, portA, "/ws/cameras/" + remote));
+      }
+      assertTrue(Processes.waitFor(10_000, () -> more.stream().allMatch(v -> !v.frames.isEmpty())));
+      four = busBytesWrittenOver(portB);
+      more.forEach(ViewerClient::close);
+    }
+    System.out.printf("B's event bus wrote %d bytes with no remote viewer, %d with one, %d with four%n", none, one,
+        four);
+    assertTrue(none * 10 < one, "no frames cross without a viewer on the other node");
+    assertTrue(four < one * 3 / 2, "four viewers on A cost the network what one does");
+
     HttpResponse<byte[]> snapshot = HTTP.send(HttpRequest.newBuilder(
         URI.create("http://127.0.0.1:" + portA + "/api/cameras/" + remote + "/snapshot.jpg")).build(),
         HttpResponse.BodyHandlers.ofByteArray());
@@ -186,6 +208,20 @@ class ClusterIT {
     assertTrue(Processes.waitFor(30_000, () -> cluster.liveAndHalved(portA, portB)),
         "four cameras live, two on each node: " + describe(portA));
     return portB;
+  }
+
+  /** Bytes a node's event bus writes to other nodes during the next 3 s, from its /metrics. */
+  private static long busBytesWrittenOver(int port) throws Exception {
+    long before = busBytesWritten(port);
+    Thread.sleep(3000);
+    return busBytesWritten(port) - before;
+  }
+
+  private static long busBytesWritten(int port) throws Exception {
+    String metrics = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/metrics")).build(),
+        HttpResponse.BodyHandlers.ofString()).body();
+    return (long) metrics.lines().filter(l -> l.startsWith("vertx_eventbus_bytes_written_sum"))
+        .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
   }
 
   private static String cameraOf(Map<String, String> owners, String node) {
