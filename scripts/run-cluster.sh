@@ -20,6 +20,7 @@ cd "$(dirname "$0")/.."
 ensure_tools
 ensure_jar
 
+# Ctrl-C reaches every node itself; the prefixers ignore it and end with their node, so its last lines show.
 pids=()
 stop_all() {
   trap - INT TERM EXIT
@@ -30,7 +31,7 @@ trap stop_all INT TERM EXIT
 for i in $(seq 1 "$nodes"); do
   port=$((8079 + i))
   HTTP_PORT=$port java -Dlogback.configurationFile=conf/logback.xml -jar target/visionroi.jar \
-    --config "$config" --cluster > >(sed -u "s/^/[$port] /") 2>&1 &
+    --config "$config" --cluster > >(trap '' INT TERM; exec sed -u "s/^/[$port] /") 2>&1 &
   pids+=($!)
   echo "[$port] node $i: http://localhost:$port/  (failover trial: kill -9 $!)"
 done
