@@ -15,7 +15,9 @@ import io.visionroi.config.ServiceConfig;
 import io.visionroi.http.HttpVerticle;
 import io.visionroi.watchdog.WatchdogVerticle;
 import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Context;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.ThreadingModel;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
@@ -51,6 +53,11 @@ public final class Service implements CameraRunner {
   private static final DeploymentOptions WORKER = new DeploymentOptions().setThreadingModel(ThreadingModel.WORKER);
 
   private final Vertx vertx;
+  /**
+   * Where every change happens (deploying, the placement's rounds, reloads), one at a time: callers come
+   * from the main thread, the config watcher's timer and the shutdown hook.
+   */
+  private final Context context;
   private final HttpVerticle http;
   private final Placement placement;
   /** Camera id to the deployment of its worker, for the cameras running here. */
@@ -61,6 +68,7 @@ public final class Service implements CameraRunner {
 
   private Service(Vertx vertx, ServiceConfig config, HttpVerticle http, Placement placement) {
     this.vertx = vertx;
+    this.context = vertx.getOrCreateContext();
     this.config = config;
     this.http = http;
     this.placement = placement;
@@ -87,11 +95,11 @@ public final class Service implements CameraRunner {
         .orElseGet(SimpleMeterRegistry::new);
     // HTTP first: a port already in use stops the start before any ffmpeg runs.
     Service service = new Service(vertx, config, new HttpVerticle(config, registry), placement);
-    return vertx.deployVerticle(service.http)
+    return service.onContext(() -> vertx.deployVerticle(service.http)
         .compose(v -> vertx.deployVerticle(new WatchdogVerticle(config.stream(),
             nodeName.apply(service.httpPort()), registry)))
         .compose(v -> placement.start(service, enabled(config)))
-        .map(v -> service);
+        .map(v -> service));
   }
 
   public int httpPort() {
@@ -109,6 +117,10 @@ public final class Service implements CameraRunner {
    * Settings that need a restart are logged.
    */
   public Future<Void> apply(ServiceConfig next) {
+    return onContext(() -> applyHere(next));
+  }
+
+  private Future<Void> applyHere(ServiceConfig next) {
     ConfigDiff diff = ConfigDiff.between(config, next);
     if (!diff.needRestart().isEmpty()) {
       LOG.warn("config reloaded: {} changed, which takes effect only after a restart", diff.needRestart());
@@ -138,7 +150,7 @@ public final class Service implements CameraRunner {
 
   @Override
   public Future<Void> runOnly(Set<String> ids) {
-    return inTurn(() -> {
+    return onContext(() -> inTurn(() -> {
       Set<String> leaving = running.keySet().stream().filter(id -> !ids.contains(id)).collect(Collectors.toSet());
       List<CameraConfig> coming = enabled(config).stream()
           .filter(c -> ids.contains(c.id()) && !running.containsKey(c.id())).toList();
@@ -146,7 +158,13 @@ public final class Service implements CameraRunner {
         return Future.succeededFuture();
       }
       return stopWorkers(leaving).compose(v -> startWorkers(coming)).eventually(this::reportRunning);
-    });
+    }));
+  }
+
+  private <T> Future<T> onContext(Supplier<Future<T>> task) {
+    Promise<T> done = Promise.promise();
+    context.runOnContext(v -> task.get().onComplete(done));
+    return done.future();
   }
 
   private Future<Void> inTurn(Supplier<Future<Void>> change) {

@@ -3,7 +3,9 @@ package io.visionroi.cluster;
 import io.visionroi.bus.Addresses;
 import io.visionroi.bus.CameraStatus;
 import io.visionroi.config.CameraConfig;
+import io.vertx.core.Context;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.shareddata.AsyncMap;
 import io.vertx.core.spi.cluster.ClusterManager;
@@ -60,6 +62,8 @@ public final class ClusterPlacement implements Placement {
   private boolean roundAgain;
   private boolean released;
   private long timer = -1;
+  /** Where rounds run; set at start. */
+  private Context context;
 
   public ClusterPlacement(Vertx vertx, ClusterManager cluster) {
     this.vertx = vertx;
@@ -69,6 +73,7 @@ public final class ClusterPlacement implements Placement {
   @Override
   public Future<Void> start(CameraRunner runner, List<CameraConfig> enabled) {
     this.runner = runner;
+    this.context = vertx.getOrCreateContext();
     follow(enabled);
     return vertx.sharedData().<String, String>getClusterWideMap(OWNERS)
         .compose(map -> {
@@ -93,6 +98,13 @@ public final class ClusterPlacement implements Placement {
 
   @Override
   public Future<Void> releaseAll() {
+    // Called from the shutdown hook's thread: the placement's state is its context's.
+    Promise<Void> done = Promise.promise();
+    context.runOnContext(v -> releaseHere().onComplete(done));
+    return done.future();
+  }
+
+  private Future<Void> releaseHere() {
     released = true;
     vertx.cancelTimer(timer);
     if (owners == null) {
