@@ -163,7 +163,8 @@ class ClusterIT {
     assertTrue(Processes.waitFor(3000, () -> cluster.allOn(portA, false)),
         "B's cameras run on A within 3 s of SIGTERM: " + describe(portA));
     long handover = System.currentTimeMillis() - stoppedAt;
-    assertTrue(Processes.waitFor(5000, () -> cluster.allOn(portA, true)), "and live: " + describe(portA));
+    // The fake camera serves one client at a time and restarts between clients: give it a few rounds.
+    assertTrue(Processes.waitFor(10_000, () -> cluster.allOn(portA, true)), "and live: " + describe(portA));
     System.out.println("handover after SIGTERM: " + handover + " ms, live after " + (System.currentTimeMillis() - stoppedAt)
         + " ms");
     assertEquals(0, b.awaitExit(5000));
