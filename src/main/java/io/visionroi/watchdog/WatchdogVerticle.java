@@ -21,6 +21,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.IntSupplier;
 
 /**
  * Supervises the cameras of this node: a periodic timer checks each camera's last-frame clock
@@ -63,7 +64,7 @@ public class WatchdogVerticle extends AbstractVerticle {
     vertx.setPeriodic(TICK_MILLIS, id -> {
       long tickAt = System.currentTimeMillis();
       cameras.values().forEach(c -> {
-        countViewers(c, c.viewers().total(), c.viewers().expire(tickAt), tickAt);
+        countViewers(c, tickAt, () -> c.viewers().expire(tickAt));
         apply(c.monitor(), c.monitor().tick(tickAt));
       });
     });
@@ -96,16 +97,21 @@ public class WatchdogVerticle extends AbstractVerticle {
           bus.<String>consumer(Addresses.control(camera.id()), m -> onControl(monitor, m)),
           bus.<JsonObject>consumer(Addresses.viewers(camera.id()), m -> {
             long at = System.currentTimeMillis();
-            countViewers(supervised, viewers.total(),
-                viewers.report(m.body().getString("node"), m.body().getInteger("viewers"), at), at);
+            countViewers(supervised, at,
+                () -> viewers.report(m.body().getString("node"), m.body().getInteger("viewers"), at));
           })));
       apply(monitor, monitor.begin(now));
     });
     return Future.join(ended).mapEmpty();
   }
 
-  /** An on-demand camera starts with its first viewer on any node and stops after the last one leaves. */
-  private void countViewers(Supervised camera, int before, int after, long now) {
+  /**
+   * Applies a change to the camera's viewer tally ({@code update} returns the new total). An on-demand camera
+   * starts with its first viewer on any node and stops after the last one leaves.
+   */
+  private void countViewers(Supervised camera, long now, IntSupplier update) {
+    int before = camera.viewers().total();
+    int after = update.getAsInt();
     if (after != before) {
       apply(camera.monitor(), camera.monitor().onViewers(now, after));
     }
