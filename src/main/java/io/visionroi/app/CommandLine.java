@@ -3,7 +3,7 @@ package io.visionroi.app;
 import java.nio.file.Path;
 
 /**
- * The command line of contract §1: {@code --config FILE [--cluster]}, and {@code --check-config}.
+ * The command line (README): {@code --config FILE [--cluster]}, and {@code --check-config}.
  *
  * @param config    the config file (default {@code conf/config.json})
  * @param cluster   join a Vert.x cluster

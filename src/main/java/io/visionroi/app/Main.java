@@ -22,7 +22,7 @@ import java.util.concurrent.TimeoutException;
 
 /**
  * Entry point: parse the command line, load the config, build Vert.x, deploy, and stop cleanly on SIGTERM
- * or SIGINT. Exit codes (contract §1): 0 clean stop, 2 bad command line or config, 1 anything else.
+ * or SIGINT. Exit codes (README): 0 clean stop, 2 bad command line or config, 1 anything else.
  */
 public final class Main {
 

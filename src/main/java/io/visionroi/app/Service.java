@@ -50,7 +50,6 @@ import java.util.stream.Stream;
 public final class Service implements CameraRunner {
 
   private static final Logger LOG = LoggerFactory.getLogger(Service.class);
-  private static final DeploymentOptions WORKER = new DeploymentOptions().setThreadingModel(ThreadingModel.WORKER);
 
   private final Vertx vertx;
   /**
@@ -183,10 +182,19 @@ public final class Service implements CameraRunner {
 
   private Future<Void> startWorkers(List<CameraConfig> cameras) {
     return Future.join(cameras.stream()
-            .map(camera -> vertx.deployVerticle(new CameraVerticle(camera, config.ffmpegPath()), WORKER)
+            .map(camera -> vertx.deployVerticle(new CameraVerticle(camera, config.ffmpegPath()), workerOf(camera))
                 .onSuccess(id -> running.put(camera.id(), id)))
             .toList())
         .mapEmpty();
+  }
+
+  /**
+   * Each camera's worker has a thread of its own: while one waits for a killed ffmpeg to be gone, the
+   * others start and stop theirs. The pool goes with the camera's worker.
+   */
+  private static DeploymentOptions workerOf(CameraConfig camera) {
+    return new DeploymentOptions().setThreadingModel(ThreadingModel.WORKER)
+        .setWorkerPoolName("camera-" + camera.id()).setWorkerPoolSize(1);
   }
 
   /**

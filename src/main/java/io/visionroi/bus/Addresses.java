@@ -13,7 +13,7 @@ import io.vertx.core.eventbus.DeliveryOptions;
  *   <li>{@code camera.<id>.snapshot}: request/reply to the camera's worker: the latest {@link Frame};</li>
  *   <li>{@code camera.<id>.viewers}: publish, each node's HTTP side to the supervisor:
  *       {@code {"node": ..., "viewers": n}}, on every change and every few seconds;</li>
- *   <li>{@code camera.<id>.ffmpeg}: send, local, supervisor to worker: {@link FfmpegAction}s;</li>
+ *   <li>{@code camera.<id>.ffmpeg}: send, local, supervisor to worker: {@link FfmpegOrder}s;</li>
  *   <li>{@code camera.<id>.ffmpeg.events}: send, local, worker to supervisor: ffmpeg generation started, exited,
  *       failed.</li>
  * </ul>

@@ -2,7 +2,7 @@ package io.visionroi.bus;
 
 import java.util.Locale;
 
-/** A camera's state as the API and viewers see it (contract §3). */
+/** A camera's state as the API and viewers see it (README, "HTTP and WebSocket API"). */
 public enum CameraState {
   STARTING, LIVE, OUTAGE, STOPPED, FAILED;
 

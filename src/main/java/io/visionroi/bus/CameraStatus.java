@@ -4,21 +4,24 @@ import io.visionroi.config.CameraConfig;
 import io.vertx.core.json.JsonObject;
 
 /**
- * A camera's status as the API answers it and viewers receive it (contract §3). Passwords in the URL are
+ * A camera's status as the API answers it and viewers receive it (README, "HTTP and WebSocket API"). Passwords in the URL are
  * already masked.
  *
  * @param node           the node running the camera, null when none does
  * @param reason         why it is in its state (outage, failed, stopped), or null
  * @param lastFrameAgeMs null before the first frame
  * @param pid            ffmpeg's pid (== its process group) while one runs, else null
+ * @param codec          the source's video codec as ffmpeg names it ({@code h264}, {@code mjpeg}, ...), null
+ *                       until ffmpeg has opened the source once
  */
 public record CameraStatus(String id, String name, String node, CameraState state, String reason, double fps,
-    Long lastFrameAgeMs, long frames, long restarts, Long pid, long generation, String lastError, String url) {
+    Long lastFrameAgeMs, long frames, long restarts, Long pid, long generation, String lastError, String url,
+    String codec) {
 
   /** A camera that no node runs. */
   public static CameraStatus notRunning(CameraConfig camera, String reason) {
     return new CameraStatus(camera.id(), camera.name(), null, CameraState.STOPPED, reason, 0, null, 0, 0, null, 0,
-        null, camera.maskedUrl());
+        null, camera.maskedUrl(), null);
   }
 
   public JsonObject toJson() {
@@ -35,6 +38,7 @@ public record CameraStatus(String id, String name, String node, CameraState stat
         .put("pid", pid)
         .put("generation", generation)
         .put("lastError", lastError)
-        .put("url", url);
+        .put("url", url)
+        .put("codec", codec);
   }
 }

@@ -12,24 +12,37 @@ import java.util.List;
  * @param kind       what happened
  * @param generation the generation it happened to
  * @param pid        its pid (== its process group), or -1
- * @param error      for {@link Kind#EXITED} and {@link Kind#SPAWN_FAILED}: the masked reason, else null
+ * @param detail     for {@link Kind#EXITED} and {@link Kind#SPAWN_FAILED}: the masked reason; for
+ *                   {@link Kind#SOURCE} and {@link Kind#OUTDATED}: the source's video codec; else null
  * @param stderrTail for {@link Kind#EXITED}: ffmpeg's last few stderr lines, masked (may be empty)
  */
-public record FfmpegEvent(Kind kind, long generation, long pid, String error, List<String> stderrTail) {
+public record FfmpegEvent(Kind kind, long generation, long pid, String detail, List<String> stderrTail) {
 
   public FfmpegEvent {
     stderrTail = List.copyOf(stderrTail);
   }
 
-  public enum Kind { STARTED, EXITED, SPAWN_FAILED }
+  public enum Kind {
+    STARTED,
+    /** ffmpeg named the source's video codec, and the generation's command suits it. */
+    SOURCE,
+    /** ffmpeg named the source's video codec, and a better command is known now (copy MJPEG): replace it. */
+    OUTDATED,
+    EXITED,
+    SPAWN_FAILED
+  }
+
+  public static FfmpegEvent of(Kind kind, long generation, long pid, String detail) {
+    return new FfmpegEvent(kind, generation, pid, detail, List.of());
+  }
 
   public JsonObject toJson() {
-    return new JsonObject().put("kind", kind.name()).put("generation", generation).put("pid", pid).put("error", error)
+    return new JsonObject().put("kind", kind.name()).put("generation", generation).put("pid", pid).put("detail", detail)
         .put("stderrTail", new JsonArray(stderrTail));
   }
 
   public static FfmpegEvent fromJson(JsonObject json) {
     return new FfmpegEvent(Kind.valueOf(json.getString("kind")), json.getLong("generation"), json.getLong("pid"),
-        json.getString("error"), json.getJsonArray("stderrTail").stream().map(String::valueOf).toList());
+        json.getString("detail"), json.getJsonArray("stderrTail").stream().map(String::valueOf).toList());
   }
 }

@@ -1,31 +1,33 @@
 package io.visionroi.camera;
 
 import io.visionroi.bus.Addresses;
-import io.visionroi.bus.FfmpegAction;
 import io.visionroi.bus.FfmpegEvent;
+import io.visionroi.bus.FfmpegOrder;
 import io.visionroi.bus.Frame;
+import io.visionroi.config.CameraConfig;
 import io.vertx.core.AbstractVerticle;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.eventbus.Message;
-import io.visionroi.config.CameraConfig;
-import io.visionroi.config.CameraSource;
+import io.vertx.core.json.JsonObject;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Owns one camera's ffmpeg: at most one generation (one process) at a time. Deployed as a worker verticle
- * because killing a process and waiting for it to be gone blocks. It starts and kills ffmpeg only when its
- * supervisor says so ({@link FfmpegAction}) and reports what ffmpeg did ({@link FfmpegEvent}); the
- * decisions (when a camera is in outage, when to retry) are the watchdog's.
+ * Owns one camera's ffmpeg: at most one generation (one process) at a time, and a new one only once the
+ * old group is gone, so the camera never sees two sessions from us. Deployed as a worker verticle on a pool
+ * of its own, because killing a process and waiting for it to be gone blocks, and one slow camera must not
+ * delay another. It starts and kills ffmpeg only when its supervisor says so ({@link FfmpegOrder}) and
+ * reports what ffmpeg did ({@link FfmpegEvent}); the decisions (outage, retries) are the watchdog's.
  * <p>
  * Frames are read on a dedicated thread per generation and published directly (the event bus is
- * thread-safe); a frame of a generation that is no longer current is dropped, never published.
+ * thread-safe); once a generation is stopped or replaced, none of its frames is published any more.
  */
 public class CameraVerticle extends AbstractVerticle {
 
@@ -34,19 +36,26 @@ public class CameraVerticle extends AbstractVerticle {
   private static final Duration KILL_WAIT = Duration.ofSeconds(2);
   /** How much of ffmpeg's stderr reaches the log when a camera fails. */
   private static final int STDERR_TAIL_LINES = 5;
+  private static final String MJPEG = "mjpeg";
 
   private final CameraConfig camera;
   private final String ffmpegPath;
   private final AtomicLong seq = new AtomicLong();
+  /** Makes "stop publishing this generation" and "publish a frame of it" exclusive. */
+  private final Object publishing = new Object();
 
   private EventBus bus;
   private FfmpegProcess process;
   private long generation;
-  /** The generation whose frames may be published; 0 while none may. Read by the reader threads. */
-  private volatile long publishing;
+  /** Whether the running generation copies the source rather than encoding it. */
+  private boolean copying;
+  /** The generation whose frames may be published; 0 while none may. Guarded by {@link #publishing}. */
+  private long publishable;
   private volatile Frame latest;
-  /** Whether the source is passed through: decided at the first start that can tell; null until then. */
-  private Boolean copySource;
+  /** The source's codec as the last ffmpeg named it, kept for this camera config's next starts; null until then. */
+  private String sourceCodec;
+  /** The newest order not carried out yet: orders that pile up while ffmpeg is being killed are merged. */
+  private FfmpegOrder wanted;
 
   public CameraVerticle(CameraConfig camera, String ffmpegPath) {
     this.camera = camera;
@@ -56,7 +65,7 @@ public class CameraVerticle extends AbstractVerticle {
   @Override
   public void start() {
     bus = vertx.eventBus();
-    bus.<String>localConsumer(Addresses.ffmpeg(camera.id()), this::onAction);
+    bus.<JsonObject>localConsumer(Addresses.ffmpeg(camera.id()), m -> want(FfmpegOrder.fromJson(m.body())));
     bus.<Object>consumer(Addresses.snapshot(camera.id()), this::onSnapshot);
   }
 
@@ -65,10 +74,22 @@ public class CameraVerticle extends AbstractVerticle {
     ensureFfmpegGone();
   }
 
-  private void onAction(Message<String> message) {
-    switch (FfmpegAction.valueOf(message.body())) {
-      case START -> startGeneration();
-      case STOP -> ensureFfmpegGone();
+  /**
+   * Orders are carried out by a task queued behind the orders already delivered, so when several START
+   * and STOP came while the worker was busy, only the newest is carried out.
+   */
+  private void want(FfmpegOrder order) {
+    boolean queued = wanted != null;
+    wanted = order;
+    if (!queued) {
+      context.runOnContext(v -> {
+        FfmpegOrder newest = wanted;
+        wanted = null;
+        switch (newest.action()) {
+          case START -> startGeneration(newest.generation());
+          case STOP -> ensureFfmpegGone();
+        }
+      });
     }
   }
 
@@ -83,8 +104,10 @@ public class CameraVerticle extends AbstractVerticle {
 
   /** Kills the current generation's group, if any, and waits until it is gone. Its frames stop at once. */
   private void ensureFfmpegGone() {
-    publishing = 0;
-    latest = null;
+    synchronized (publishing) {
+      publishable = 0;
+      latest = null;
+    }
     FfmpegProcess old = process;
     process = null;
     if (old != null) {
@@ -92,23 +115,26 @@ public class CameraVerticle extends AbstractVerticle {
     }
   }
 
-  private void startGeneration() {
+  private void startGeneration(long gen) {
     ensureFfmpegGone();
-    long gen = ++generation;
-    List<String> command = FfmpegCommand.forCamera(ffmpegPath, camera, copySource());
+    generation = gen;
+    copying = copiesSource();
+    List<String> command = FfmpegCommand.forCamera(ffmpegPath, camera, copying);
     FfmpegProcess started;
     try {
       started = FfmpegProcess.start(command, "camera " + camera.id());
     } catch (IOException | RuntimeException e) {
-      report(new FfmpegEvent(FfmpegEvent.Kind.SPAWN_FAILED, gen, -1, e.getMessage(), List.of()));
+      report(FfmpegEvent.of(FfmpegEvent.Kind.SPAWN_FAILED, gen, -1, e.getMessage()));
       return;
     }
     process = started;
-    publishing = gen;
+    synchronized (publishing) {
+      publishable = gen;
+    }
     LOG.debug("camera {}: ffmpeg generation {} started, pid {}", camera.id(), gen, started.pid());
-    report(new FfmpegEvent(FfmpegEvent.Kind.STARTED, gen, started.pid(), null, List.of()));
+    report(FfmpegEvent.of(FfmpegEvent.Kind.STARTED, gen, started.pid(), null));
 
-    StderrTail stderr = new StderrTail();
+    StderrTail stderr = new StderrTail(codec -> context.runOnContext(v -> onSourceCodec(gen, codec)));
     Thread stderrThread = daemon("ffmpeg-" + camera.id() + "-err-" + gen, () -> stderr.drain(started.stderr()));
     Thread stdoutThread = daemon("ffmpeg-" + camera.id() + "-out-" + gen, () -> readFrames(started, gen));
     stderrThread.start();
@@ -117,34 +143,30 @@ public class CameraVerticle extends AbstractVerticle {
     started.onExit().thenRun(() -> context.runOnContext(v -> onExited(started, gen, stderrThread, stderr)));
   }
 
-  private boolean copySource() {
-    if (copySource == null) {
-      copySource = switch (camera.passthrough()) {
-        case ALWAYS -> true;
-        case NEVER -> false;
-        case AUTO -> camera.reshapes() || camera.source() == CameraSource.LAVFI ? Boolean.FALSE
-            : SourceProbe.codec(ffmpegPath, camera).map(codec -> {
-              LOG.info("camera {}: source sends {}{}", camera.id(), codec,
-                  codec.equals("mjpeg") ? ": passed through without encoding again" : ": encoded to JPEG");
-              return codec.equals("mjpeg");
-            }).orElse(null);
-      };
+  /** MJPEG is copied when the config says so, or (auto) once an ffmpeg has named the source's codec. */
+  private boolean copiesSource() {
+    return switch (camera.passthrough()) {
+      case ALWAYS -> true;
+      case NEVER -> false;
+      case AUTO -> !camera.reshapes() && MJPEG.equals(sourceCodec);
+    };
+  }
+
+  private void onSourceCodec(long gen, String codec) {
+    if (gen != generation || process == null) {
+      return;
     }
-    // Not known yet (the source did not answer the probe): encode this time, ask again next start.
-    return Boolean.TRUE.equals(copySource);
+    if (!Objects.equals(codec, sourceCodec)) {
+      sourceCodec = codec;
+      LOG.info("camera {}: source sends {}: {}", camera.id(), codec,
+          copiesSource() ? "passed through without encoding again" : "encoded to JPEG");
+    }
+    boolean outdated = copiesSource() != copying;
+    report(FfmpegEvent.of(outdated ? FfmpegEvent.Kind.OUTDATED : FfmpegEvent.Kind.SOURCE, gen, process.pid(), codec));
   }
 
   private void readFrames(FfmpegProcess source, long gen) {
-    JpegFrameReader reader = new JpegFrameReader(MAX_FRAME_BYTES, (bytes, length) -> {
-      if (publishing != gen) {
-        return;
-      }
-      // The one copy of a frame: out of the reader's buffer into the Buffer every viewer then shares.
-      Buffer jpeg = Buffer.buffer(length).appendBytes(bytes, 0, length);
-      Frame frame = new Frame(camera.id(), gen, seq.incrementAndGet(), System.currentTimeMillis(), jpeg);
-      latest = frame;
-      bus.publish(Addresses.frames(camera.id()), frame);
-    });
+    JpegFrameReader reader = new JpegFrameReader(MAX_FRAME_BYTES, (bytes, length) -> publish(gen, bytes, length));
     try {
       reader.readAll(source.stdout());
     } catch (IOException e) {
@@ -158,15 +180,32 @@ public class CameraVerticle extends AbstractVerticle {
     }
   }
 
+  /** On the generation's reader thread. */
+  private void publish(long gen, byte[] bytes, int length) {
+    // The one copy of a frame: out of the reader's buffer into the Buffer every viewer then shares.
+    Buffer jpeg = Buffer.buffer(length).appendBytes(bytes, 0, length);
+    synchronized (publishing) {
+      if (publishable != gen) {
+        return;
+      }
+      Frame frame = new Frame(camera.id(), gen, seq.incrementAndGet(), System.currentTimeMillis(), jpeg);
+      latest = frame;
+      bus.publish(Addresses.frames(camera.id()), frame);
+    }
+  }
+
   private void onExited(FfmpegProcess exited, long gen, Thread stderrThread, StderrTail stderr) {
     if (exited.wasKilled() || exited != process) {
       return; // killed on purpose: the supervisor already knows
     }
     joinQuietly(stderrThread); // its last lines say why ffmpeg exited
+    synchronized (publishing) {
+      publishable = 0;
+      latest = null;
+    }
     process = null;
-    publishing = 0;
     int code = exited.onExit().join().exitValue();
-    String reason = stderr.lastLine() != null ? stderr.lastLine() : "ffmpeg exited with code " + code;
+    String reason = stderr.lastError() != null ? stderr.lastError() : "ffmpeg exited with code " + code;
     LOG.debug("camera {}: ffmpeg generation {} exited with code {}: {}", camera.id(), gen, code, reason);
     report(new FfmpegEvent(FfmpegEvent.Kind.EXITED, gen, exited.pid(), reason, stderr.last(STDERR_TAIL_LINES)));
   }

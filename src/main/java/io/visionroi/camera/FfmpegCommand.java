@@ -18,7 +18,10 @@ public final class FfmpegCommand {
    *             sources that are MJPEG already
    */
   public static List<String> forCamera(String ffmpegPath, CameraConfig camera, boolean copy) {
-    List<String> args = new ArrayList<>(List.of(ffmpegPath, "-hide_banner", "-nostdin", "-loglevel", "error"));
+    // Info level, each line tagged with its level: the input's description names the source's codec
+    // (StderrTail); -nostats keeps ffmpeg quiet after that.
+    List<String> args = new ArrayList<>(List.of(ffmpegPath, "-hide_banner", "-nostdin", "-nostats",
+        "-loglevel", "level+info"));
     String url = camera.url();
     String timeoutMicros = Long.toString(camera.timeout().toMillis() * 1000);
     boolean timeout = !camera.timeout().isZero();
@@ -60,25 +63,12 @@ public final class FfmpegCommand {
       if (!filters.isEmpty()) {
         args.addAll(List.of("-vf", String.join(",", filters)));
       }
-      args.addAll(List.of("-c:v", "mjpeg", "-q:v", Integer.toString(camera.quality())));
+      // passthrough: one JPEG per decoded picture, whatever its timestamp. The mjpeg muxer's default is a
+      // constant frame rate, which drops every frame after a camera's timestamps jump back.
+      args.addAll(List.of("-fps_mode", "passthrough", "-c:v", "mjpeg", "-q:v", Integer.toString(camera.quality())));
     }
     // -flush_packets: each JPEG leaves ffmpeg as soon as it is ready, not when an output buffer fills.
     args.addAll(List.of("-f", "mjpeg", "-flush_packets", "1", "pipe:1"));
-    return args;
-  }
-
-  /** ffprobe's arguments to name the codec of the source's first video stream. */
-  public static List<String> probeCodec(String ffprobePath, CameraConfig camera) {
-    List<String> args = new ArrayList<>(List.of(ffprobePath, "-v", "error", "-select_streams", "v:0",
-        "-show_entries", "stream=codec_name", "-of", "default=noprint_wrappers=1:nokey=1"));
-    if (camera.source() == CameraSource.RTSP) {
-      args.addAll(List.of("-rtsp_transport", camera.rtspTransport()));
-    }
-    if (camera.source() == CameraSource.DEVICE) {
-      args.addAll(List.of("-f", "v4l2"));
-    }
-    args.addAll(camera.inputArgs());
-    args.addAll(List.of("-i", camera.url()));
     return args;
   }
 

@@ -10,14 +10,34 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.List;
+import java.util.function.Consumer;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
-/** Drains ffmpeg's stderr (so ffmpeg never blocks on a full pipe) and keeps its last lines, masked. */
+/**
+ * Drains ffmpeg's stderr (so ffmpeg never blocks on a full pipe) and keeps its last lines, masked. ffmpeg
+ * runs with {@code -loglevel level+info}, so each line says its level: the last error names why ffmpeg
+ * gave up, and the input's {@code Stream #0:0: Video: <codec>} line, printed once the source is open, names
+ * the source's codec without a second connection to the camera.
+ */
 final class StderrTail {
 
   private static final int MAX_LINES = 20;
   private static final int MAX_LINE_CHARS = 500;
+  /** {@code [rtsp @ 0x55d1] [error] text} or {@code [error] text}: the context is kept, the level taken out. */
+  private static final Pattern LEVELLED = Pattern.compile(
+      "^(\\[[^\\]]+ @ 0x[0-9a-f]+\\] )?\\[(trace|debug|verbose|info|warning|error|fatal|panic)\\] (.*)$");
+  private static final Pattern INPUT_VIDEO = Pattern.compile("^\\s*Stream #0:\\d+.*?: Video: ([A-Za-z0-9_]+)");
 
+  private final Consumer<String> onSourceCodec;
   private final Deque<String> lines = new ArrayDeque<>();
+  private String lastError;
+  private boolean codecSeen;
+
+  /** @param onSourceCodec called once, on the reading thread, with the codec of the input's video stream */
+  StderrTail(Consumer<String> onSourceCodec) {
+    this.onSourceCodec = onSourceCodec;
+  }
 
   /** Blocks until the stream ends; run it on its own thread. */
   void drain(InputStream stderr) {
@@ -31,27 +51,51 @@ final class StderrTail {
     }
   }
 
-  synchronized void add(String line) {
-    String trimmed = line.strip();
-    if (trimmed.isEmpty()) {
+  void add(String raw) {
+    Matcher levelled = LEVELLED.matcher(raw.strip());
+    String level = levelled.matches() ? levelled.group(2) : "info";
+    String text = levelled.matches() ? nullToEmpty(levelled.group(1)) + levelled.group(3) : raw.strip();
+    if (text.isBlank()) {
       return;
     }
-    if (trimmed.length() > MAX_LINE_CHARS) {
-      trimmed = trimmed.substring(0, MAX_LINE_CHARS) + "...";
+    // Masked before it is cut, so a cut never leaves part of a password in the open.
+    String masked = Secrets.mask(text);
+    if (masked.length() > MAX_LINE_CHARS) {
+      masked = masked.substring(0, MAX_LINE_CHARS) + "...";
     }
-    lines.addLast(Secrets.mask(trimmed));
-    if (lines.size() > MAX_LINES) {
-      lines.removeFirst();
+    String codec = null;
+    synchronized (this) {
+      lines.addLast(masked);
+      if (lines.size() > MAX_LINES) {
+        lines.removeFirst();
+      }
+      if (level.equals("error") || level.equals("fatal") || level.equals("panic")) {
+        lastError = masked;
+      }
+      if (!codecSeen) {
+        Matcher video = INPUT_VIDEO.matcher(text);
+        if (video.find()) {
+          codecSeen = true; // the input's streams are listed before the output's
+          codec = video.group(1);
+        }
+      }
+    }
+    if (codec != null) {
+      onSourceCodec.accept(codec);
     }
   }
 
-  /** The last line, or null when ffmpeg said nothing. */
-  synchronized String lastLine() {
-    return lines.peekLast();
+  /** The last error ffmpeg printed, or null when it printed none. */
+  synchronized String lastError() {
+    return lastError;
   }
 
   /** The last {@code count} lines, oldest first. */
   synchronized List<String> last(int count) {
     return List.copyOf(lines).subList(Math.max(0, lines.size() - count), lines.size());
+  }
+
+  private static String nullToEmpty(String s) {
+    return s == null ? "" : s;
   }
 }

@@ -18,6 +18,8 @@ public final class ConfigParser {
 
   public static final String DEFAULT_HOST = "0.0.0.0";
   public static final int DEFAULT_PORT = 8080;
+  /** Long enough for an RTSP camera with a 10 s keyframe interval: set-up, a whole GOP, probing. */
+  public static final double DEFAULT_FIRST_FRAME_TIMEOUT = 20;
   private static final double MAX_SECONDS = 3600;
   private static final Pattern CAMERA_ID = Pattern.compile("[A-Za-z0-9_-]{1,64}");
   private static final Set<String> CAMERA_KEYS = Set.of("id", "name", "url", "enabled", "rtspTransport", "timeout",
@@ -41,10 +43,12 @@ public final class ConfigParser {
     int port = integer(http, "http.port", "port", DEFAULT_PORT, 0, 65535);
     ServiceConfig.BasicAuth auth = auth(http);
 
-    JsonObject stream = section(root, "stream", Set.of("outageGrace", "outageRetry", "maxFrameDelay", "sendTimeout"));
+    JsonObject stream = section(root, "stream", Set.of("outageGrace", "outageRetry", "firstFrameTimeout", "maxFrameDelay",
+        "sendTimeout"));
     StreamSettings timings = new StreamSettings(
         seconds(stream, "stream.outageGrace", "outageGrace", 3.5),
         seconds(stream, "stream.outageRetry", "outageRetry", 1.5),
+        firstFrameTimeout(stream),
         seconds(stream, "stream.maxFrameDelay", "maxFrameDelay", 1.5),
         seconds(stream, "stream.sendTimeout", "sendTimeout", 0.6));
 
@@ -246,6 +250,15 @@ public final class ConfigParser {
       return null;
     }
     return number.doubleValue();
+  }
+
+  /** Never off: a new ffmpeg that hangs before its first frame must be replaced some time. */
+  private Duration firstFrameTimeout(JsonObject stream) {
+    Duration timeout = seconds(stream, "stream.firstFrameTimeout", "firstFrameTimeout", DEFAULT_FIRST_FRAME_TIMEOUT);
+    if (timeout.compareTo(Duration.ofSeconds(1)) < 0) {
+      problems.add("stream.firstFrameTimeout: must be at least 1 second (a new ffmpeg needs time to connect)");
+    }
+    return timeout;
   }
 
   private Duration seconds(JsonObject object, String path, String key, double fallback) {

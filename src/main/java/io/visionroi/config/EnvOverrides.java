@@ -8,7 +8,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The environment variables of contract §2 and the config keys they override. The environment beats the
+ * The environment variables of the README's configuration table and the config keys they override. The environment beats the
  * file. Values arrive as raw strings (vertx-config env store, raw-data) and are typed here, so a bad value
  * is reported under its variable's name.
  */
@@ -24,6 +24,7 @@ public final class EnvOverrides {
   static {
     TARGETS.put("STREAM_OUTAGE_GRACE", new Target("stream", "outageGrace", Kind.NUMBER));
     TARGETS.put("STREAM_OUTAGE_RETRY", new Target("stream", "outageRetry", Kind.NUMBER));
+    TARGETS.put("STREAM_FIRST_FRAME_TIMEOUT", new Target("stream", "firstFrameTimeout", Kind.NUMBER));
     TARGETS.put("STREAM_MAX_FRAME_DELAY", new Target("stream", "maxFrameDelay", Kind.NUMBER));
     TARGETS.put("STREAM_SEND_TIMEOUT", new Target("stream", "sendTimeout", Kind.NUMBER));
     TARGETS.put("HTTP_PORT", new Target("http", "port", Kind.PORT));

@@ -3,6 +3,7 @@ package io.visionroi.watchdog;
 import io.visionroi.bus.CameraState;
 import io.visionroi.bus.CameraStatus;
 import io.visionroi.bus.FfmpegAction;
+import io.visionroi.bus.FfmpegOrder;
 import io.visionroi.config.CameraConfig;
 import io.visionroi.config.StreamSettings;
 
@@ -10,27 +11,34 @@ import io.visionroi.config.StreamSettings;
  * One camera's state machine: {@code starting -> live <-> outage}, any -> {@code failed}; an on-demand camera
  * is {@code stopped} while nobody watches (for {@code idleStop}) and starts again with a viewer.
  * Pure logic on times handed in, so it is tested without Vert.x or ffmpeg; {@link WatchdogVerticle} feeds it
- * events and carries out its {@link Decision}s.
+ * events and carries out its {@link Decision}s. It numbers the ffmpeg generations itself: only frames and
+ * events of the generation it last started count.
  * <p>
- * Rules: no frame for {@code outageGrace} (from the last frame, or from the start of the generation) makes
- * the camera in outage, and its silent ffmpeg is killed and replaced at once. From then on ffmpeg is
- * started again every {@link RestartPacing} spacing ({@code outageRetry} during the first 30 s), replacing
- * a generation that is still silent, so a camera that returns is seen within one spacing. Out of an
- * outage, a generation that exits is replaced at the same pace. One that exits before any frame with an
- * error that retrying will not fix makes the camera failed. While the outage lasts, viewers are sent away
- * again every {@code outageRetry}. The first frame makes it live.
+ * Rules. A generation that gave video and then none for {@code outageGrace} is hung: the camera is in
+ * outage and the generation is killed and replaced at once. A generation that has not given its first
+ * frame yet is starting up (connecting, waiting for a keyframe): it is left alone for
+ * {@code firstFrameTimeout} unless it exits, because killing it would only start the wait over; the camera
+ * still turns {@code outage} after {@code outageGrace} without video. A generation that exits is replaced
+ * at the {@link RestartPacing} pace ({@code outageRetry} during the first 30 s, then slower); a camera that
+ * was live is in outage from that moment. An exit before any frame with an error that retrying will not fix
+ * (a wrong password or path, a missing file) makes the camera failed, retried slowly. While the camera is in
+ * trouble, its viewers are sent away again every {@code outageRetry}. The first frame makes it live.
  */
 final class CameraMonitor {
 
   /**
    * What to do after an event.
    *
-   * @param action     what the camera's worker must do with ffmpeg, or null
+   * @param order      what the camera's worker must do with ffmpeg, or null
    * @param transition the state change to log, or null
    * @param announce   publish the status (viewers of an outage are closed)
    */
-  record Decision(FfmpegAction action, Transition transition, boolean announce) {
+  record Decision(FfmpegOrder order, Transition transition, boolean announce) {
     static final Decision NONE = new Decision(null, null, false);
+
+    FfmpegAction action() {
+      return order == null ? null : order.action();
+    }
   }
 
   record Transition(CameraState from, CameraState to, String reason) {
@@ -39,6 +47,7 @@ final class CameraMonitor {
   private final CameraConfig camera;
   private final long grace;
   private final long retry;
+  private final long firstFrameTimeout;
   private final RestartPacing pacing;
 
   /** When the camera last began to be wanted (created, or woken by a viewer): the outage clock's origin. */
@@ -48,23 +57,26 @@ final class CameraMonitor {
   private CameraState state = CameraState.STARTING;
   private String reason;
   private String lastError;
-  private boolean running;
+  /** The source's video codec as ffmpeg named it, or null before it did. */
+  private String codec;
+  /** The last generation started; its frames and events are the only ones that count. */
   private long generation;
-  /** Frames of older generations are stale: in flight when their ffmpeg was replaced. */
-  private long minGeneration;
+  /** Whether that generation should be running: started, and neither exited nor stopped. */
+  private boolean running;
+  /** Whether that generation gave a frame: until then it is starting up, not hung. */
+  private boolean delivered;
   private long pid = -1;
   private long lastStartAt = Long.MIN_VALUE / 2;
   private long nextStartAt;
   private long lastFrameAt;
   /**
-   * When viewers of a camera in trouble are sent away again. Halfway between two ffmpeg starts: a viewer sent
-   * away is back (the page waits 0.5 s) before the next start can bring the first frame.
+   * When viewers of a camera in trouble are sent away again: between two announcements, so that a viewer
+   * sent away is back (the page waits 0.6-0.9 s) before a returning camera's first frame.
    */
   private long nextAnnounceAt;
   private long frames;
   private long restarts;
   private long outages;
-  private boolean started;
   private double fps;
   private long fpsSampleAt;
   private long fpsSampleFrames;
@@ -73,6 +85,7 @@ final class CameraMonitor {
     this.camera = camera;
     this.grace = stream.outageGrace().toMillis();
     this.retry = stream.outageRetry().toMillis();
+    this.firstFrameTimeout = stream.firstFrameTimeout().toMillis();
     this.pacing = new RestartPacing(stream.outageRetry());
     this.awakeAt = now;
     this.fpsSampleAt = now;
@@ -128,39 +141,57 @@ final class CameraMonitor {
   }
 
   Decision onStarted(long gen, long processId) {
-    if (gen > generation) {
-      generation = gen;
+    if (isCurrent(gen)) {
       pid = processId;
     }
     return Decision.NONE;
   }
 
-  Decision onFrame(long now, long gen) {
-    if (gen < minGeneration) {
+  /** ffmpeg named the source's codec; {@code outdated}: the worker knows a better command for it now. */
+  Decision onSource(long now, long gen, String videoCodec, boolean outdated) {
+    if (!isCurrent(gen)) {
       return Decision.NONE;
     }
+    codec = videoCodec;
+    return outdated ? new Decision(start(now), null, false) : Decision.NONE;
+  }
+
+  Decision onFrame(long now, long gen) {
+    if (!isCurrent(gen)) {
+      return Decision.NONE; // in flight when its generation was replaced or stopped
+    }
     lastFrameAt = now;
+    delivered = true;
     frames++;
     if (state == CameraState.LIVE) {
       return Decision.NONE;
     }
     pacing.reset();
+    lastError = null;
     return moveTo(now, CameraState.LIVE, null);
   }
 
   Decision onExited(long now, long gen, String error) {
-    if (gen != generation || !running) {
+    if (!isCurrent(gen)) {
       return Decision.NONE;
     }
     running = false;
     pid = -1;
     lastError = error;
     // A stream that breaks after giving video says nothing permanent, whatever ffmpeg's words.
-    boolean gaveVideo = lastFrameAt > lastStartAt;
-    return !gaveVideo && FailureClassifier.isPermanent(error) ? fail(now, error) : Decision.NONE;
+    if (!delivered && FailureClassifier.isPermanent(error)) {
+      return fail(now, error);
+    }
+    // No ffmpeg, no video: a live camera is in outage now, not after the grace.
+    Decision change = state == CameraState.LIVE
+        ? enterOutage(now, error != null ? error : "ffmpeg exited") : Decision.NONE;
+    return new Decision(now >= nextStartAt ? start(now) : null, change.transition(), change.announce());
   }
 
-  Decision onSpawnFailed(long now, String error) {
+  Decision onSpawnFailed(long now, long gen, String error) {
+    if (!isCurrent(gen)) {
+      return Decision.NONE;
+    }
     running = false;
     pid = -1;
     lastError = error;
@@ -182,35 +213,48 @@ final class CameraMonitor {
       running = false;
       pid = -1;
       Decision idle = moveTo(now, CameraState.STOPPED, "on demand: no viewer for " + seconds(camera.idleStop().toMillis()));
-      return new Decision(FfmpegAction.STOP, idle.transition(), true);
+      return new Decision(new FfmpegOrder(FfmpegAction.STOP, generation), idle.transition(), true);
     }
-    FfmpegAction action = null;
+    FfmpegOrder order = null;
     Decision change = Decision.NONE;
     boolean inTrouble = state.sendsViewersAway();
-    if (!inTrouble && grace > 0) {
-      if (running && now - Math.max(lastFrameAt, lastStartAt) >= grace) {
+    if (running && delivered) {
+      if (grace > 0 && now - lastFrameAt >= grace) {
         change = enterOutage(now, "no video for " + seconds(grace));
-        action = start(now); // replaces the silent generation at once
-      } else if (!running && now - Math.max(lastFrameAt, awakeAt) >= grace) {
+        order = start(now); // hung: replaced at once
+      }
+    } else if (running) {
+      if (!inTrouble && grace > 0 && now - Math.max(lastStartAt, awakeAt) >= grace) {
+        change = enterOutage(now, "no video for " + seconds(grace));
+      }
+      if (now - lastStartAt >= firstFrameTimeout) {
+        lastError = "no frame " + seconds(firstFrameTimeout) + " after ffmpeg started (stream.firstFrameTimeout)";
+        order = start(now);
+      }
+    } else {
+      if (!inTrouble && grace > 0 && now - Math.max(lastFrameAt, awakeAt) >= grace) {
         change = enterOutage(now, lastError != null ? lastError : "no video for " + seconds(grace));
       }
-    }
-    // An exited generation is replaced at the paced time; in an outage, so is one still silent.
-    if (action == null && now >= nextStartAt && (!running || inTrouble)) {
-      action = start(now);
+      if (now >= nextStartAt) {
+        order = start(now);
+      }
     }
     boolean announce = change.announce();
     if (!announce && state.sendsViewersAway() && retry > 0 && now >= nextAnnounceAt) {
       announce = true;
       nextAnnounceAt = now + retry;
     }
-    return new Decision(action, change.transition(), announce);
+    return new Decision(order, change.transition(), announce);
   }
 
   CameraStatus status(long now, String node) {
     return new CameraStatus(camera.id(), camera.name(), node, state, reason, fps,
         lastFrameAt > 0 ? now - lastFrameAt : null, frames, restarts, pid > 0 ? pid : null, generation, lastError,
-        camera.maskedUrl());
+        camera.maskedUrl(), codec);
+  }
+
+  private boolean isCurrent(long gen) {
+    return running && gen == generation;
   }
 
   private Decision enterOutage(long now, String why) {
@@ -227,20 +271,21 @@ final class CameraMonitor {
       reason = error;
       return Decision.NONE;
     }
+    nextStartAt = lastStartAt + pacing.nextSpacing(quietFor(now), true);
     return moveTo(now, CameraState.FAILED, error);
   }
 
-  private FfmpegAction start(long now) {
-    if (started) {
+  private FfmpegOrder start(long now) {
+    if (generation > 0) {
       restarts++;
     }
-    started = true;
+    generation++;
     running = true;
+    delivered = false;
     pid = -1; // the new ffmpeg's pid comes with its STARTED event
-    minGeneration = generation + 1;
     lastStartAt = now;
-    nextStartAt = now + pacing.nextSpacing(quietFor(now));
-    return FfmpegAction.START;
+    nextStartAt = now + pacing.nextSpacing(quietFor(now), state == CameraState.FAILED);
+    return new FfmpegOrder(FfmpegAction.START, generation);
   }
 
   private Decision moveTo(long now, CameraState to, String why) {

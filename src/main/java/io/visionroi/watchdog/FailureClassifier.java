@@ -4,10 +4,10 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * Tells an ffmpeg error that retrying will not fix (a missing file, an unknown protocol, bad credentials,
- * an input ffmpeg cannot read) from one that may pass (camera rebooting, network down, DNS, a 404 from a
- * camera whose stream is not up yet). The first makes the camera
- * {@code failed}, the second {@code outage}; both are retried with the same pacing.
+ * Tells an ffmpeg error that retrying will not fix (a missing file, an unknown protocol, a wrong password
+ * or path: RTSP or HTTP 401, 403, 404, an input ffmpeg cannot read) from one that may pass (camera
+ * rebooting, connection refused, timeouts, network down, DNS). The first makes the camera {@code failed},
+ * retried slowly; the second {@code outage}, retried at the outage pace.
  */
 final class FailureClassifier {
 
@@ -22,8 +22,10 @@ final class FailureClassifier {
       "server returned 400",
       "server returned 401",
       "server returned 403",
+      "server returned 404",
       "401 unauthorized",
       "403 forbidden",
+      "404 not found",
       "no such filter",
       "error initializing filter",
       "ffmpeg not found");

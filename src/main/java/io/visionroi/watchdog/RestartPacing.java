@@ -4,8 +4,9 @@ import java.time.Duration;
 
 /**
  * How long to leave between two ffmpeg starts of a camera in trouble. During the first {@link #FAST_PHASE}
- * of an outage it is {@code outageRetry}, so a rebooted camera is back fast; after that it doubles up to
- * {@link #MAX_SPACING}, so a dead camera costs almost nothing. Video resets it.
+ * of an outage it is {@code outageRetry}, so a rebooted camera is back fast; after that, and at once for a
+ * failed camera (a wrong password does not fix itself in a second), it doubles up to {@link #MAX_SPACING},
+ * so a dead camera costs almost nothing. Video resets it.
  */
 final class RestartPacing {
 
@@ -21,9 +22,9 @@ final class RestartPacing {
     this.base = Math.max(outageRetry.toMillis(), MIN_SPACING);
   }
 
-  /** The spacing for the next start, given how long the camera has been without video. */
-  long nextSpacing(long quietFor) {
-    if (quietFor < FAST_PHASE) {
+  /** The spacing for the next start, given how long the camera has been without video and whether it failed. */
+  long nextSpacing(long quietFor, boolean failed) {
+    if (!failed && quietFor < FAST_PHASE) {
       return base;
     }
     slowAttempts = Math.min(slowAttempts + 1, 16);

@@ -121,8 +121,10 @@ public class WatchdogVerticle extends AbstractVerticle {
     long now = System.currentTimeMillis();
     CameraMonitor.Decision decision = switch (event.kind()) {
       case STARTED -> monitor.onStarted(event.generation(), event.pid());
-      case EXITED -> monitor.onExited(now, event.generation(), event.error());
-      case SPAWN_FAILED -> monitor.onSpawnFailed(now, event.error());
+      case SOURCE -> monitor.onSource(now, event.generation(), event.detail(), false);
+      case OUTDATED -> monitor.onSource(now, event.generation(), event.detail(), true);
+      case EXITED -> monitor.onExited(now, event.generation(), event.detail());
+      case SPAWN_FAILED -> monitor.onSpawnFailed(now, event.generation(), event.detail());
     };
     apply(monitor, decision);
     // ffmpeg's own last words, once per failure (not per retry), bounded.
@@ -155,8 +157,8 @@ public class WatchdogVerticle extends AbstractVerticle {
         LOG.info("camera {}: {} -> {}: {}", camera.id(), t.from().wireName(), t.to().wireName(), t.reason());
       }
     }
-    if (decision.action() != null) {
-      bus.send(Addresses.ffmpeg(camera.id()), decision.action().name(), Addresses.localOnly());
+    if (decision.order() != null) {
+      bus.send(Addresses.ffmpeg(camera.id()), decision.order().toJson(), Addresses.localOnly());
     }
     if (decision.announce()) {
       bus.publish(Addresses.state(camera.id()), monitor.status(System.currentTimeMillis(), node).toJson());

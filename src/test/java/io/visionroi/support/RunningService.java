@@ -26,7 +26,7 @@ public final class RunningService implements AutoCloseable {
     this.port = port;
   }
 
-  /** Starts the service with {@code config} (JSON of contract §2); http goes to 127.0.0.1 on a free port. */
+  /** Starts the service with {@code config} (the config file's JSON); http goes to 127.0.0.1 on a free port. */
   public static RunningService start(JsonObject config) throws Exception {
     return start(config, new JsonObject());
   }

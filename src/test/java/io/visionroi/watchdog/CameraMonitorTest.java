@@ -2,6 +2,7 @@ package io.visionroi.watchdog;
 
 import io.visionroi.bus.CameraState;
 import io.visionroi.bus.FfmpegAction;
+import io.visionroi.bus.FfmpegOrder;
 import io.visionroi.config.CameraConfig;
 import io.visionroi.config.StreamSettings;
 import org.junit.jupiter.api.Test;
@@ -17,7 +18,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class CameraMonitorTest {
 
   private static final StreamSettings STREAM = new StreamSettings(Duration.ofMillis(3500), Duration.ofMillis(1500),
-      Duration.ofMillis(1500), Duration.ofMillis(600));
+      Duration.ofSeconds(20), Duration.ofMillis(1500), Duration.ofMillis(600));
 
   private final CameraMonitor monitor = new CameraMonitor(CameraConfig.of("c", "C", "rtsp://u:pw@cam/x"), STREAM, 0);
 
@@ -44,27 +45,55 @@ class CameraMonitorTest {
   @Test
   void outageIsAnnouncedAgainEveryRetryHalfwayBetweenFfmpegStarts() {
     goLive();
-    monitor.tick(4000); // outage: announced, and a new ffmpeg at 4000, 5500, 7000, ...
+    monitor.tick(4000); // outage: announced, and generation 2 starts
     monitor.onStarted(2, 101);
+    monitor.onExited(4100, 2, "Connection refused"); // then a new ffmpeg at 5500, 7000, ...
     assertFalse(monitor.tick(4200).announce());
-    assertFalse(monitor.tick(5500).announce(), "not with the next ffmpeg start: its first frame would find no viewer");
+    CameraMonitor.Decision atRetry = monitor.tick(5500);
+    assertEquals(FfmpegAction.START, atRetry.action());
+    assertFalse(atRetry.announce(), "not with the next ffmpeg start: its first frame would find no viewer");
+    monitor.onExited(5600, 3, "Connection refused");
     assertFalse(monitor.tick(6249).announce());
     assertTrue(monitor.tick(6250).announce());
-    assertFalse(monitor.tick(7000).announce());
+    assertEquals(FfmpegAction.START, monitor.tick(7000).action());
     assertFalse(monitor.tick(7749).announce());
     assertTrue(monitor.tick(7750).announce(), "then every retry");
   }
 
   @Test
-  void inAnOutageASilentGenerationIsReplacedEveryRetry() {
+  void aStartingGenerationIsLeftToConnectUntilFirstFrameTimeout() {
+    assertEquals(new FfmpegOrder(FfmpegAction.START, 1), monitor.begin(0).order());
+    monitor.onStarted(1, 100);
+    CameraMonitor.Decision atGrace = monitor.tick(3500);
+    assertEquals(CameraState.OUTAGE, atGrace.transition().to(), "viewers hear of it after outageGrace");
+    assertNull(atGrace.action(), "but its ffmpeg keeps waiting for a keyframe");
+    for (long t = 3700; t < 20_000; t += 200) {
+      assertNull(monitor.tick(t).action(), "not replaced at " + t);
+    }
+    CameraMonitor.Decision replaced = monitor.tick(20_000);
+    assertEquals(new FfmpegOrder(FfmpegAction.START, 2), replaced.order(), "replaced after firstFrameTimeout");
+    assertTrue(monitor.status(20_000, "n").lastError().contains("stream.firstFrameTimeout"));
+    monitor.onStarted(2, 101);
+    assertEquals(CameraState.LIVE, monitor.onFrame(21_000, 2).transition().to());
+    assertNull(monitor.status(21_000, "n").lastError(), "a past error is not shown once live again");
+  }
+
+  @Test
+  void inAnOutageAConnectingGenerationIsNotReplacedButAnExitedOneIsRetriedAtThePace() {
     goLive();
     monitor.tick(4000); // generation 2 starts at 4000
     monitor.onStarted(2, 101);
-    assertNull(monitor.tick(5400).action());
-    assertEquals(FfmpegAction.START, monitor.tick(5500).action(), "still silent after outageRetry: replaced");
+    assertNull(monitor.tick(5500).action(), "still connecting: left alone");
+    assertNull(monitor.tick(12_000).action());
+    CameraMonitor.Decision exited = monitor.onExited(12_100, 2, "rtsp://u:***@cam/x: Connection timed out");
+    assertEquals(new FfmpegOrder(FfmpegAction.START, 3), exited.order(), "exited long after the last start: at once");
     monitor.onStarted(3, 102);
-    monitor.onFrame(6000, 3);
-    assertNull(monitor.tick(7000).action(), "a generation that gives video stays");
+    assertNull(monitor.onExited(12_200, 3, "Connection refused").action());
+    assertNull(monitor.tick(13_500).action());
+    assertEquals(FfmpegAction.START, monitor.tick(13_600).action(), "outageRetry after the previous start");
+    monitor.onStarted(4, 103);
+    monitor.onFrame(14_000, 4);
+    assertNull(monitor.tick(16_000).action(), "a generation that gives video stays");
   }
 
   @Test
@@ -77,21 +106,29 @@ class CameraMonitorTest {
   }
 
   @Test
-  void exitedFfmpegIsRestartedAtTheRetryPaceAndTheOutageStartsAfterGrace() {
+  void aLiveCameraWhoseFfmpegExitsIsInOutageAtOnceAndRestarted() {
     goLive();
     monitor.onFrame(9000, 1);
-    monitor.onExited(9500, 1, "rtsp://u:***@cam/x: Connection refused");
-    assertEquals(FfmpegAction.START, monitor.tick(9600).action(), "a camera live for long is restarted at once");
+    CameraMonitor.Decision d = monitor.onExited(9500, 1, "rtsp://u:***@cam/x: End of file");
+    assertEquals(CameraState.OUTAGE, d.transition().to(), "no ffmpeg is no video: not live for another grace");
+    assertEquals("rtsp://u:***@cam/x: End of file", d.transition().reason());
+    assertTrue(d.announce());
+    assertEquals(new FfmpegOrder(FfmpegAction.START, 2), d.order(), "a camera live for long is restarted at once");
     monitor.onStarted(2, 102);
     monitor.onExited(9700, 2, "Connection refused");
-    assertNull(monitor.tick(11000).action());
-    assertEquals(FfmpegAction.START, monitor.tick(11100).action(), "1.5 s after the previous start");
-    monitor.onStarted(3, 103);
-    monitor.onExited(11200, 3, "Connection refused");
-    assertNull(monitor.tick(12400).transition());
-    CameraMonitor.Decision d = monitor.tick(12500);
-    assertEquals(CameraState.OUTAGE, d.transition().to(), "3.5 s after the last frame");
-    assertEquals("Connection refused", d.transition().reason());
+    assertNull(monitor.tick(10_900).action());
+    assertEquals(FfmpegAction.START, monitor.tick(11_000).action(), "1.5 s after the previous start");
+  }
+
+  @Test
+  void aSourceThatTurnsOutToBeMjpegGetsOneNewFfmpegWithoutAnOutage() {
+    goLive();
+    assertNull(monitor.onSource(600, 1, "h264", false).order());
+    assertEquals("h264", monitor.status(600, "n").codec());
+    CameraMonitor.Decision d = monitor.onSource(700, 1, "mjpeg", true);
+    assertEquals(new FfmpegOrder(FfmpegAction.START, 2), d.order());
+    assertNull(d.transition());
+    assertNull(monitor.onSource(800, 1, "mjpeg", true).order(), "an event of the replaced generation is stale");
   }
 
   @Test
@@ -99,12 +136,12 @@ class CameraMonitorTest {
     goLive();
     long now = 500;
     int startsInFirstMinute = 0;
-    long generation = 1;
     for (; now < 60_500; now += 100) {
       CameraMonitor.Decision d = monitor.tick(now);
       if (d.action() == FfmpegAction.START) {
         startsInFirstMinute++;
-        monitor.onStarted(++generation, 200 + generation);
+        long generation = d.order().generation();
+        monitor.onStarted(generation, 200 + generation);
         monitor.onExited(now + 50, generation, "Connection refused");
       }
     }
@@ -122,11 +159,35 @@ class CameraMonitorTest {
   }
 
   @Test
+  void aWrongPasswordOrPathFailsTheCameraAndItIsRetriedSlowly() {
+    monitor.begin(0);
+    monitor.onStarted(1, 100);
+    CameraMonitor.Decision d = monitor.onExited(300, 1, "[rtsp @ 0x5] method DESCRIBE failed: 401 Unauthorized");
+    assertEquals(CameraState.FAILED, d.transition().to());
+    assertEquals("[rtsp @ 0x5] method DESCRIBE failed: 401 Unauthorized", monitor.status(300, "n").reason());
+    long[] starts = new long[4];
+    int count = 0;
+    for (long t = 400; t < 50_000 && count < starts.length; t += 100) {
+      CameraMonitor.Decision next = monitor.tick(t);
+      if (next.action() == FfmpegAction.START) {
+        starts[count++] = t;
+        monitor.onStarted(next.order().generation(), 100 + count);
+        monitor.onExited(t + 50, next.order().generation(), "method DESCRIBE failed: 404 Not Found");
+      }
+    }
+    assertEquals(3000, starts[0], "not at the outage pace");
+    assertEquals(6000, starts[1] - starts[0]);
+    assertEquals(12_000, starts[2] - starts[1]);
+    assertEquals(CameraState.FAILED, monitor.state());
+  }
+
+  @Test
   void missingBinaryMakesTheCameraFailedAndItIsRetried() {
     monitor.begin(0);
-    CameraMonitor.Decision d = monitor.onSpawnFailed(10, "ffmpeg not found: 'nope' (set ffmpeg.path or FFMPEG_PATH)");
+    CameraMonitor.Decision d = monitor.onSpawnFailed(10, 1, "ffmpeg not found: 'nope' (set ffmpeg.path or FFMPEG_PATH)");
     assertEquals(CameraState.FAILED, d.transition().to());
-    assertEquals(FfmpegAction.START, monitor.tick(1500).action());
+    assertNull(monitor.tick(2900).action());
+    assertEquals(FfmpegAction.START, monitor.tick(3000).action());
   }
 
   @Test
@@ -147,6 +208,8 @@ class CameraMonitorTest {
     CameraMonitor.Decision idle = lazy.tick(63_000);
     assertEquals(FfmpegAction.STOP, idle.action());
     assertEquals(CameraState.STOPPED, idle.transition().to());
+    assertEquals(CameraMonitor.Decision.NONE, lazy.onFrame(63_010, 1), "a frame in flight when it stopped is stale");
+    assertEquals(CameraState.STOPPED, lazy.state(), "never live without a viewer");
   }
 
   @Test
