@@ -205,7 +205,8 @@ public class CameraVerticle extends AbstractVerticle {
     }
     process = null;
     int code = exited.onExit().join().exitValue();
-    String reason = stderr.lastError() != null ? stderr.lastError() : "ffmpeg exited with code " + code;
+    String reason = stderr.lastError() != null ? stderr.lastError()
+        : code == 0 ? "the source ended its stream (ffmpeg exited with code 0)" : "ffmpeg exited with code " + code;
     LOG.debug("camera {}: ffmpeg generation {} exited with code {}: {}", camera.id(), gen, code, reason);
     report(new FfmpegEvent(FfmpegEvent.Kind.EXITED, gen, exited.pid(), reason, stderr.last(STDERR_TAIL_LINES)));
   }

@@ -28,6 +28,11 @@ public enum CameraSource {
 
   public static final String LAVFI_PREFIX = "lavfi:";
 
+  /** Read from the network: its errors may pass when the camera or the network comes back. */
+  public boolean isNetwork() {
+    return this == RTSP || this == STREAM || this == DATAGRAM;
+  }
+
   /** The kind of a URL that {@link #problem(String)} accepts. */
   public static CameraSource of(String url) {
     if (url.startsWith(LAVFI_PREFIX)) {

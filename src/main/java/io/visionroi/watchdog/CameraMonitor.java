@@ -179,7 +179,7 @@ final class CameraMonitor {
     pid = -1;
     lastError = error;
     // A stream that breaks after giving video says nothing permanent, whatever ffmpeg's words.
-    if (!delivered && FailureClassifier.isPermanent(error)) {
+    if (!delivered && FailureClassifier.isPermanent(error, camera.source())) {
       return fail(now, error);
     }
     // No ffmpeg, no video: a live camera is in outage now, not after the grace.

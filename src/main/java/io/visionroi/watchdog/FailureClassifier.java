@@ -1,5 +1,7 @@
 package io.visionroi.watchdog;
 
+import io.visionroi.config.CameraSource;
+
 import java.util.List;
 import java.util.Locale;
 
@@ -15,7 +17,6 @@ final class FailureClassifier {
       "no such file or directory",
       "protocol not found",
       "invalid argument",
-      "invalid data found when processing input",
       "unrecognized option",
       "option not found",
       "does not contain any stream",
@@ -33,11 +34,17 @@ final class FailureClassifier {
   private FailureClassifier() {
   }
 
-  static boolean isPermanent(String error) {
+  /**
+   * "Invalid data" from a network source is what ffmpeg says when a camera that accepted the connection
+   * never answered before its timeout (frozen, blackholed): that may pass. From a file it will not.
+   */
+  private static final String INVALID_DATA = "invalid data found when processing input";
+
+  static boolean isPermanent(String error, CameraSource source) {
     if (error == null) {
       return false;
     }
     String lower = error.toLowerCase(Locale.ROOT);
-    return PERMANENT.stream().anyMatch(lower::contains);
+    return PERMANENT.stream().anyMatch(lower::contains) || (!source.isNetwork() && lower.contains(INVALID_DATA));
   }
 }

@@ -77,17 +77,7 @@ class OutageTest {
         "closed " + (lateClose.atMillis() - connectedAt) + " ms after connecting");
 
     camera.thaw();
-    // What the browser does: reconnect until frames come.
-    long thawedAt = System.currentTimeMillis();
-    ViewerClient back = null;
-    while (System.currentTimeMillis() - thawedAt < 10_000) {
-      ViewerClient attempt = service.viewer("door");
-      if (attempt.awaitFrames(1, RETRY + 300)) {
-        back = attempt;
-        break;
-      }
-      attempt.close();
-    }
+    ViewerClient back = service.reconnectUntilFrames("door", 10_000);
     assertNotNull(back, "a reconnecting viewer gets frames after the camera returns");
     assertTrue(back.awaitFrames(5, 3000));
     back.frames.forEach(f -> assertTrue(ViewerClient.isJpeg(f)));

@@ -47,6 +47,26 @@ public final class Processes {
     }
   }
 
+  /** The running ffmpeg processes whose command line holds {@code needle} (a camera's port or URL). */
+  public static java.util.List<Long> ffmpegWith(String needle) {
+    try (java.util.stream.Stream<Path> procs = Files.list(Path.of("/proc"))) {
+      return procs.map(p -> p.getFileName().toString()).filter(name -> name.chars().allMatch(Character::isDigit))
+          .map(Long::parseLong)
+          .filter(pid -> {
+            try {
+              String[] argv = Files.readString(Path.of("/proc", Long.toString(pid), "cmdline")).split("\0");
+              return argv.length > 0 && argv[0].endsWith("ffmpeg") && String.join(" ", argv).contains(needle);
+            } catch (IOException e) {
+              return false;
+            }
+          })
+          .filter(Processes::isRunning)
+          .toList();
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
   /** Waits until {@code condition} holds, polling; false at the timeout. */
   public static boolean waitFor(long timeoutMillis, java.util.function.BooleanSupplier condition) {
     long deadline = System.currentTimeMillis() + timeoutMillis;

@@ -59,6 +59,22 @@ public final class RunningService implements AutoCloseable {
     return ViewerClient.connect(vertx, port, "/ws/cameras/" + cameraId);
   }
 
+  /**
+   * What the page does after a 1013: connect again and again until frames come. Returns the viewer that
+   * got one, or null at the timeout.
+   */
+  public ViewerClient reconnectUntilFrames(String cameraId, long timeoutMillis) throws Exception {
+    long deadline = System.currentTimeMillis() + timeoutMillis;
+    while (System.currentTimeMillis() < deadline) {
+      ViewerClient attempt = viewer(cameraId);
+      if (attempt.awaitFrames(1, Math.min(1000, Math.max(0, deadline - System.currentTimeMillis())))) {
+        return attempt;
+      }
+      attempt.close();
+    }
+    return null;
+  }
+
   @Override
   public void close() throws Exception {
     vertx.close().toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS);

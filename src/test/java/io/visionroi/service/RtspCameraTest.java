@@ -1,0 +1,213 @@
+package io.visionroi.service;
+
+import io.visionroi.support.BlackholeCamera;
+import io.visionroi.support.Processes;
+import io.visionroi.support.RtspCamera;
+import io.visionroi.support.RunningService;
+import io.visionroi.support.ViewerClient;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Real IP-camera behaviour against a real RTSP server (GStreamer's, scripts/rtsp-camera.py): H.264 and
+ * H.265 with real keyframe intervals, MJPEG over RTSP, TCP and UDP, passwords; cameras that freeze, reboot,
+ * refuse or never answer. Bounds have margins for a busy 2-core machine; exact timings are in the benches.
+ */
+class RtspCameraTest {
+
+  private final List<AutoCloseable> opened = new ArrayList<>();
+  private RunningService service;
+
+  @AfterEach
+  void tearDown() throws Exception {
+    if (service != null) {
+      service.close();
+    }
+    for (AutoCloseable c : opened) {
+      c.close();
+    }
+  }
+
+  private <T extends AutoCloseable> T open(T closeable) {
+    opened.add(closeable);
+    return closeable;
+  }
+
+  private static JsonObject config(double grace, double retry, JsonObject... cameras) {
+    return new JsonObject().put("stream", new JsonObject().put("outageGrace", grace).put("outageRetry", retry))
+        .put("cameras", new JsonArray(List.of((Object[]) cameras)));
+  }
+
+  private static JsonObject camera(String id, String url) {
+    return new JsonObject().put("id", id).put("url", url);
+  }
+
+  private JsonObject status(String id) {
+    try {
+      return service.getJson("/api/cameras/" + id);
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private boolean awaitState(String id, String state, long timeoutMillis) {
+    return Processes.waitFor(timeoutMillis, () -> state.equals(status(id).getString("state")));
+  }
+
+  /** Samples the camera's ffmpeg processes every 20 ms on a thread of its own, until closed. */
+  private static final class SessionWatch implements AutoCloseable {
+    final Set<Long> seen = new HashSet<>();
+    final AtomicInteger mostAtOnce = new AtomicInteger();
+    private final Thread thread;
+    private volatile boolean running = true;
+
+    SessionWatch(String needle) {
+      thread = new Thread(() -> {
+        while (running) {
+          List<Long> now = Processes.ffmpegWith(needle);
+          synchronized (seen) {
+            seen.addAll(now);
+          }
+          mostAtOnce.accumulateAndGet(now.size(), Math::max);
+          try {
+            Thread.sleep(20);
+          } catch (InterruptedException e) {
+            return;
+          }
+        }
+      }, "session-watch");
+      thread.setDaemon(true);
+      thread.start();
+    }
+
+    int started() {
+      synchronized (seen) {
+        return seen.size();
+      }
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+      running = false;
+      thread.interrupt();
+      thread.join(2000);
+    }
+  }
+
+  @Test
+  void frozenCameraIsBackAfterTheThawWithOneSessionAtATime() throws Exception {
+    RtspCamera camera = open(RtspCamera.h264(2).start());
+    service = RunningService.start(config(2, 1, camera("door", camera.url())));
+    assertTrue(awaitState("door", "live", 15_000), "live: " + status("door"));
+    assertEquals("h264", status("door").getString("codec"));
+    ViewerClient viewer = service.viewer("door");
+    assertTrue(viewer.awaitFrames(5, 5000));
+
+    SessionWatch sessions = open(new SessionWatch(":" + camera.port() + "/"));
+    camera.freeze();
+    ViewerClient.Close close = viewer.awaitClose(2000 + 3000);
+    assertEquals(1013, close.code(), "viewers are sent away after outageGrace");
+    Thread.sleep(5000); // frozen for about 7 s in all: an ffmpeg that kept restarting would show here
+    camera.thaw();
+    long thawedAt = System.currentTimeMillis();
+    ViewerClient back = service.reconnectUntilFrames("door", 12_000);
+    long backAfter = System.currentTimeMillis() - thawedAt;
+    sessions.close();
+    assertNotNull(back, "a reconnecting viewer gets video after the thaw: " + status("door"));
+    back.close();
+    assertTrue(backAfter < 8000, "back " + backAfter + " ms after the thaw");
+    assertEquals(1, sessions.mostAtOnce.get(), "never two ffmpeg on the camera at once");
+    assertTrue(sessions.started() <= 3, sessions.started() + " ffmpeg during a 7 s freeze: the one waiting for the camera "
+        + "must be left to connect, not replaced every retry");
+    assertNull(status("door").getString("lastError"), "no past error shown once live");
+  }
+
+  @Test
+  void rebootedCameraIsAnOutageAndBackSoonAfterItAnswersAgain() throws Exception {
+    RtspCamera camera = open(RtspCamera.h264(1).start());
+    service = RunningService.start(config(2, 1, camera("gate", camera.url())));
+    assertTrue(awaitState("gate", "live", 15_000), "live: " + status("gate"));
+    camera.stop();
+    assertTrue(awaitState("gate", "outage", 1500), "an exited ffmpeg is not live: " + status("gate"));
+    assertTrue(Processes.waitFor(3000, () -> String.valueOf(status("gate").getString("lastError"))
+        .contains("Connection refused")), "refused while it is down: " + status("gate"));
+    Thread.sleep(3000);
+    assertEquals("outage", status("gate").getString("state"), "refused is an outage, not a failure");
+    camera.start();
+    long upAt = System.currentTimeMillis();
+    assertTrue(awaitState("gate", "live", 10_000), "live again: " + status("gate"));
+    long liveAfter = System.currentTimeMillis() - upAt;
+    assertTrue(liveAfter < 7000, "live " + liveAfter + " ms after the camera answered again");
+  }
+
+  @Test
+  void everyKindOfCameraStartsAndEveryBadOneIsToldApart() throws Exception {
+    RtspCamera longGop = open(RtspCamera.h264(10).start());
+    RtspCamera hevcOverUdp = open(RtspCamera.h265(4).size("320x240").start());
+    RtspCamera mjpeg = open(RtspCamera.mjpeg().size("320x240").start());
+    RtspCamera locked = open(RtspCamera.h264(1).size("320x240").withAuth("admin", "Sup3r-Secret").start());
+    BlackholeCamera blackhole = open(new BlackholeCamera());
+    int refusing;
+    try (ServerSocket free = new ServerSocket(0)) {
+      refusing = free.getLocalPort();
+    }
+    service = RunningService.start(config(3.5, 1.5,
+        camera("long-gop", longGop.url()),
+        camera("hevc-udp", hevcOverUdp.url()).put("rtspTransport", "udp"),
+        camera("mjpeg", mjpeg.url()),
+        camera("locked", locked.url()),
+        camera("wrong-password", locked.urlWith("admin", "Wr0ng-Guess")),
+        camera("wrong-path", "rtsp://admin:Sup3r-Secret@127.0.0.1:" + locked.port() + "/nothing"),
+        camera("blackhole", blackhole.url()),
+        camera("refusing", "rtsp://127.0.0.1:" + refusing + "/cam")));
+
+    assertTrue(awaitState("wrong-password", "failed", 10_000), status("wrong-password").encode());
+    JsonObject wrongPassword = status("wrong-password");
+    assertTrue(wrongPassword.getString("reason").contains("401"), wrongPassword.encode());
+    assertFalse(wrongPassword.encode().contains("Wr0ng-Guess"), "password masked: " + wrongPassword.encode());
+    assertTrue(awaitState("wrong-path", "failed", 10_000), status("wrong-path").encode());
+    assertTrue(status("wrong-path").getString("reason").contains("404"), status("wrong-path").encode());
+
+    assertTrue(awaitState("locked", "live", 15_000), status("locked").encode());
+    assertTrue(awaitState("mjpeg", "live", 15_000), status("mjpeg").encode());
+    assertEquals("mjpeg", status("mjpeg").getString("codec"));
+    String copying = commandLine(status("mjpeg").getLong("pid"));
+    assertTrue(copying.contains("-c:v copy"), "MJPEG over RTSP is passed through: " + copying);
+    assertTrue(awaitState("hevc-udp", "live", 15_000), status("hevc-udp").encode());
+    assertEquals("hevc", status("hevc-udp").getString("codec"));
+    try (ViewerClient viewer = service.viewer("hevc-udp")) {
+      assertTrue(viewer.awaitFrames(5, 5000));
+      viewer.frames.forEach(f -> assertTrue(ViewerClient.isJpeg(f)));
+    }
+
+    assertTrue(awaitState("long-gop", "live", 22_000), status("long-gop").encode());
+    assertEquals(0, status("long-gop").getLong("restarts"),
+        "a camera with a 10 s keyframe interval is not killed while it waits for its first keyframe");
+
+    assertEquals("outage", status("refusing").getString("state"));
+    assertTrue(status("refusing").getString("lastError").contains("Connection refused"), status("refusing").encode());
+    assertEquals("outage", status("blackhole").getString("state"));
+    assertTrue(blackhole.accepted() >= 1);
+  }
+
+  private static String commandLine(long pid) throws Exception {
+    return Files.readString(Path.of("/proc", Long.toString(pid), "cmdline")).replace('\0', ' ');
+  }
+}
