@@ -97,18 +97,24 @@ public final class JpegFrameReader {
 
   /** Drops bytes before the next SOI; true when a frame now starts at buf[0]. */
   private boolean alignOnSoi() {
+    // A second EOI right after a frame is no garbage: ffmpeg's RTP/JPEG depacketizer ends every frame so.
+    int strayEoi = 0;
     for (int i = 0; i + 1 < length; i++) {
       if ((buf[i] & 0xFF) == 0xFF && (buf[i + 1] & 0xFF) == SOI) {
-        discardedBytes += i;
+        discardedBytes += i - strayEoi;
         consume(i);
         cursor = 2;
         inScan = false;
         return true;
       }
+      if (i == strayEoi && (buf[i] & 0xFF) == 0xFF && (buf[i + 1] & 0xFF) == EOI) {
+        strayEoi += 2;
+        i++;
+      }
     }
     // Keep a trailing 0xFF: it may be the first half of the next SOI.
     int keep = length > 0 && (buf[length - 1] & 0xFF) == 0xFF ? 1 : 0;
-    discardedBytes += length - keep;
+    discardedBytes += Math.max(0, length - keep - strayEoi);
     consume(length - keep);
     return false;
   }

@@ -67,6 +67,18 @@ class JpegFrameReaderTest {
   }
 
   @Test
+  void aSecondEoiAfterEachFrameIsNoGarbage() throws Exception {
+    List<byte[]> real = realFrames();
+    byte[] eoi = {(byte) 0xFF, (byte) 0xD9};
+    JpegFrameReader[] reader = new JpegFrameReader[1];
+    List<byte[]> frames = read(concat(real.get(0), eoi, real.get(1), eoi, real.get(2), eoi), 1 << 20, reader);
+    assertEquals(3, frames.size());
+    assertArrayEquals(real.get(1), frames.get(1));
+    assertEquals(0, reader[0].discardedBytes(), "as ffmpeg's RTP/JPEG copy writes it");
+    assertEquals(0, reader[0].truncatedFrames());
+  }
+
+  @Test
   void findsEveryMarkerWhateverTheReadBoundaries() throws Exception {
     // Garbage of marker-like bytes first: once skipped, it lingers in the reader's buffer past the data
     // read so far, where a scan that looked one byte too far would take it for a marker.
