@@ -34,16 +34,31 @@ ensure_tools() {
   command -v mvn >/dev/null 2>&1 || apt_install maven maven
 }
 
-# The tests also check the systemd unit with systemd-analyze, and drive the page in Debian's Chromium.
-# Without root the browser test skips itself with a loud message instead.
+# The tests also check the systemd unit with systemd-analyze, play real RTSP cameras from GStreamer's
+# RTSP server (scripts/rtsp-camera.py), and drive the page in Debian's Chromium. Without root the browser
+# test skips itself with a loud message instead.
 ensure_test_tools() {
   command -v systemd-analyze >/dev/null 2>&1 || apt_install systemd-analyze systemd
+  ensure_rtsp_camera
   if [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/chromedriver ]; then
     if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
       apt_install "chromium and chromedriver (for the browser test)" "chromium chromium-driver"
     else
       echo "visionroi: chromium/chromium-driver missing and not root: the browser test will be SKIPPED" >&2
     fi
+  fi
+}
+
+# The RTSP test camera: Debian's python3 with GStreamer's RTSP server and the encoders it uses.
+ensure_rtsp_camera() {
+  if ! /usr/bin/python3 -c 'import gi; gi.require_version("GstRtspServer", "1.0"); gi.require_version("Gst", "1.0")
+from gi.repository import Gst, GstRtspServer
+Gst.init(None)
+missing = [e for e in ("videotestsrc", "x264enc", "x265enc", "jpegenc", "rtph264pay", "rtph265pay", "rtpjpegpay", "h264parse")
+           if Gst.ElementFactory.find(e) is None]
+raise SystemExit(1 if missing else 0)' >/dev/null 2>&1; then
+    apt_install "GStreamer's RTSP server (for the RTSP camera tests)" \
+      "python3 python3-gi gir1.2-gst-rtsp-server-1.0 gstreamer1.0-plugins-base gstreamer1.0-plugins-good gstreamer1.0-plugins-ugly gstreamer1.0-plugins-bad"
   fi
 }
 

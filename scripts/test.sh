@@ -1,25 +1,46 @@
 #!/usr/bin/env bash
-# Runs the whole test suite (unit tests, then the packaged jar's tests) with real ffmpeg processes,
-# installing what is missing (as root, with apt-get). Fails if the suite leaves any ffmpeg behind.
+# Runs the whole test suite (unit and in-JVM tests, then the packaged jar's tests) with real ffmpeg,
+# RTSP cameras, signals and Chromium, installing what is missing (as root, with apt-get). A failing unit
+# test does not keep the jar tests from running: every failure is listed at the end, with one summary
+# line. Fails if the suite leaves any of its ffmpeg behind; other people's ffmpeg are never touched.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/lib.sh
 ensure_tools
 ensure_test_tools
 
-# Running ffmpeg only: a zombie is already dead, waiting for init to reap it (the JVM the tests SIGKILL
+# Every process the suite starts inherits this mark, so leftovers are told from unrelated ffmpeg.
+VISIONROI_TEST_RUN="visionroi-test-$$-$(date +%s%N)"
+export VISIONROI_TEST_RUN
+
+# Our running ffmpeg: a zombie is already dead, waiting for init to reap it (the JVM the tests SIGKILL
 # leaves its killed children to init).
-ffmpeg_pids() {
-  for pid in $(pgrep -x ffmpeg); do
-    [ "$(ps -o stat= -p "$pid" 2>/dev/null | cut -c1)" = Z ] || echo "$pid"
-  done | sort
+our_ffmpeg() {
+  for pid in $(pgrep -x ffmpeg || true); do
+    [ "$(ps -o stat= -p "$pid" 2>/dev/null | cut -c1)" = Z ] && continue
+    tr '\0' '\n' <"/proc/$pid/environ" 2>/dev/null | grep -qx "VISIONROI_TEST_RUN=$VISIONROI_TEST_RUN" && echo "$pid"
+  done
+  return 0
 }
-before=$(ffmpeg_pids)
 
+started=$(date +%s)
+rm -rf target/surefire-reports target/failsafe-reports # the summary counts this run's reports only
 status=0
-mvn -B -Dstyle.color=never verify "$@" </dev/null || status=$?
+mvn -B -Dstyle.color=never -Dmaven.test.failure.ignore=true verify "$@" </dev/null || status=$?
 
-left=$(comm -13 <(echo "$before") <(ffmpeg_pids) | grep -v '^$' || true)
+# Surefire's and Failsafe's reports: "Tests run: N, Failures: F, Errors: E, Skipped: S" per class.
+summary=$(cat target/surefire-reports/*.txt target/failsafe-reports/*.txt 2>/dev/null \
+  | awk -F'[:,]' '/^Tests run:/ { run += $2; failed += $4 + $6; skipped += $8 }
+                  END { printf "%d %d %d", run - failed - skipped, failed, skipped }')
+read -r passed failed skipped <<<"$summary"
+if [ "$failed" -gt 0 ]; then
+  echo "visionroi: failing tests:" >&2
+  grep -h -E '<<< (FAILURE|ERROR)!' target/surefire-reports/*.txt target/failsafe-reports/*.txt 2>/dev/null \
+    | grep -v '^Tests run' | sed 's/^/  /' >&2 || true
+  status=1
+fi
+
+left=$(our_ffmpeg)
 if [ -n "$left" ]; then
   echo "visionroi: the tests left ffmpeg processes behind:" >&2
   for pid in $left; do ps -o pid=,stat=,args= -p "$pid" >&2 || true; done
@@ -29,4 +50,5 @@ if [ -n "$left" ]; then
 else
   echo "visionroi: no ffmpeg left behind by the tests"
 fi
+echo "tests: $passed passed, $failed failed, $skipped skipped ($(($(date +%s) - started)) s)"
 exit $status

@@ -35,6 +35,8 @@ class BrowserViewerTest {
   private static FakeMjpegCamera camera;
   private static RunningService service;
   private static ChromeDriver browser;
+  /** Chromium's profile, removed afterwards: the tests leave nothing in /tmp. */
+  private static Path profile;
 
   @BeforeAll
   static void start() throws Exception {
@@ -51,7 +53,7 @@ class BrowserViewerTest {
     ChromeOptions options = new ChromeOptions().setBinary(CHROMIUM.toFile()).addArguments("--headless=new",
         "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
         "--disable-component-update", "--disable-sync", "--window-size=1280,800",
-        "--user-data-dir=" + Files.createTempDirectory("visionroi-chromium"));
+        "--user-data-dir=" + (profile = Files.createTempDirectory("visionroi-chromium")));
     browser = new ChromeDriver(new ChromeDriverService.Builder().usingDriverExecutable(CHROMEDRIVER.toFile())
         .usingAnyFreePort().build(), options);
   }
@@ -66,6 +68,11 @@ class BrowserViewerTest {
     }
     if (camera != null) {
       camera.close();
+    }
+    if (profile != null) {
+      try (java.util.stream.Stream<Path> files = Files.walk(profile)) {
+        files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+      }
     }
   }
 
