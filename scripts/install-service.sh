@@ -14,7 +14,18 @@ getent group video >/dev/null && usermod -a -G video visionroi
 install -d -m 755 /opt/visionroi /etc/visionroi
 install -m 644 target/visionroi.jar README.md /opt/visionroi/
 cp -r webroot /opt/visionroi/
-[ -f /etc/visionroi/config.json ] || install -m 644 conf/config.json /etc/visionroi/config.json
+# A fresh install listens on the network, so it gets a password of its own, shown once; the file holds
+# it (and camera passwords), so only root and the service may read it.
+if [ ! -f /etc/visionroi/config.json ]; then
+  password=$(head -c 18 /dev/urandom | base64 | tr -d '/+=')
+  sed 's|"http": { "host": "127.0.0.1", "port": 8080 }|"http": { "host": "0.0.0.0", "port": 8080, "auth": { "user": "admin", "password": "'"$password"'" } }|' \
+    conf/config.json >/etc/visionroi/config.json.new
+  grep -q '"auth"' /etc/visionroi/config.json.new || die "could not set the password in the new config"
+  chown root:visionroi /etc/visionroi/config.json.new
+  chmod 640 /etc/visionroi/config.json.new
+  mv /etc/visionroi/config.json.new /etc/visionroi/config.json
+  echo "VisionROI's page and API ask for user 'admin' with password: $password (in /etc/visionroi/config.json)"
+fi
 install -m 644 scripts/visionroi.service /etc/systemd/system/visionroi.service
 systemctl daemon-reload
 systemctl enable --now visionroi.service

@@ -35,6 +35,9 @@ public record ConfigDiff(List<CameraConfig> added, List<CameraConfig> removed, L
     if (!java.util.Objects.equals(old.auth(), next.auth())) {
       needRestart.add("http.auth");
     }
+    if (!old.access().equals(next.access())) {
+      needRestart.add("http.anonymous/allowedHosts/allowedOrigins");
+    }
     if (!old.stream().equals(next.stream())) {
       needRestart.add("stream");
     }

@@ -16,7 +16,8 @@ import java.util.regex.Pattern;
  */
 public final class ConfigParser {
 
-  public static final String DEFAULT_HOST = "0.0.0.0";
+  /** Loopback: nothing is reachable from the network until the operator says so, with a password. */
+  public static final String DEFAULT_HOST = "127.0.0.1";
   public static final int DEFAULT_PORT = 8080;
   /** Long enough for an RTSP camera with a 10 s keyframe interval: set-up, a whole GOP, probing. */
   public static final double DEFAULT_FIRST_FRAME_TIMEOUT = 20;
@@ -38,10 +39,19 @@ public final class ConfigParser {
   private ServiceConfig service(JsonObject root) {
     allowOnly(root, "", Set.of("http", "stream", "ffmpeg", "cameras"));
 
-    JsonObject http = section(root, "http", Set.of("host", "port", "auth"));
+    JsonObject http = section(root, "http", Set.of("host", "port", "auth", "anonymous", "allowedHosts",
+        "allowedOrigins"));
     String host = string(http, "http.host", "host", DEFAULT_HOST);
     int port = integer(http, "http.port", "port", DEFAULT_PORT, 0, 65535);
     ServiceConfig.BasicAuth auth = auth(http);
+    HttpAccess access = new HttpAccess(bool(http, "http.anonymous", "anonymous", false),
+        strings(http, "http.allowedHosts", "allowedHosts", "a list of host names"),
+        strings(http, "http.allowedOrigins", "allowedOrigins", "a list of origins like https://nvr.example:8443"));
+    if (auth == null && !access.anonymous() && !HttpAccess.isLoopback(host)) {
+      problems.add("http.auth: required when http.host is " + host + ", which other machines can reach"
+          + " (set http.auth with a user and password, or http.anonymous: true to let anyone on the network"
+          + " watch and restart the cameras)");
+    }
 
     JsonObject stream = section(root, "stream", Set.of("outageGrace", "outageRetry", "firstFrameTimeout", "maxFrameDelay",
         "sendTimeout"));
@@ -59,7 +69,7 @@ public final class ConfigParser {
     if (!problems.isEmpty()) {
       throw new ConfigException(problems);
     }
-    return new ServiceConfig(host, port, auth, timings, ffmpegPath, cameras);
+    return new ServiceConfig(host, port, auth, access, timings, ffmpegPath, cameras);
   }
 
   private ServiceConfig.BasicAuth auth(JsonObject http) {
@@ -134,7 +144,8 @@ public final class ConfigParser {
           bool(camera, path + ".enabled", "enabled", true),
           transport,
           seconds(camera, path + ".timeout", "timeout", CameraConfig.DEFAULT_TIMEOUT.toMillis() / 1000.0),
-          strings(camera, path + ".inputArgs", "inputArgs"),
+          strings(camera, path + ".inputArgs", "inputArgs",
+              "a list of strings, one per argument (never one shell string)"),
           optionalInteger(camera, path + ".width", "width", 16, 7680),
           optionalInteger(camera, path + ".height", "height", 16, 4320),
           optionalNumber(camera, path + ".fps", "fps", 0.1, 120),
@@ -224,13 +235,13 @@ public final class ConfigParser {
     return b;
   }
 
-  private List<String> strings(JsonObject object, String path, String key) {
+  private List<String> strings(JsonObject object, String path, String key, String what) {
     Object value = object.getValue(key);
     if (value == null) {
       return List.of();
     }
     if (!(value instanceof JsonArray array) || !array.stream().allMatch(String.class::isInstance)) {
-      problems.add(path + ": must be a list of strings, one per argument (never one shell string)");
+      problems.add(path + ": must be " + what);
       return List.of();
     }
     return array.stream().map(String.class::cast).toList();

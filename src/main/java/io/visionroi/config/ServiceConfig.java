@@ -5,10 +5,11 @@ import java.util.List;
 /**
  * The whole validated configuration; immutable.
  *
- * @param auth the user and password the HTTP API, page and WebSockets ask for, or null for none
+ * @param auth   the user and password the HTTP API, page and WebSockets ask for, or null for none
+ * @param access who may reach the HTTP port besides the password
  */
-public record ServiceConfig(String httpHost, int httpPort, BasicAuth auth, StreamSettings stream, String ffmpegPath,
-    List<CameraConfig> cameras) {
+public record ServiceConfig(String httpHost, int httpPort, BasicAuth auth, HttpAccess access, StreamSettings stream,
+    String ffmpegPath, List<CameraConfig> cameras) {
 
   /** HTTP basic authentication; the password is never shown. */
   public record BasicAuth(String user, String password) {
@@ -17,6 +18,11 @@ public record ServiceConfig(String httpHost, int httpPort, BasicAuth auth, Strea
     public String toString() {
       return "BasicAuth[user=" + user + ", password=***]";
     }
+  }
+
+  /** True when the port can be reached without a password. */
+  public boolean open() {
+    return auth == null;
   }
 
   public ServiceConfig {

@@ -5,6 +5,7 @@ import io.visionroi.bus.CameraSet;
 import io.visionroi.bus.CameraState;
 import io.visionroi.bus.Frame;
 import io.visionroi.config.CameraConfig;
+import io.visionroi.config.HttpAccess;
 import io.visionroi.config.ServiceConfig;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.AbstractVerticle;
@@ -73,11 +74,13 @@ public class HttpVerticle extends AbstractVerticle {
     vertx.eventBus().<JsonObject>localConsumer(Addresses.CONFIG, m -> configError = m.body().getString("error"));
 
     Router router = Router.router(vertx);
-    // Health stays open for probes; everything else asks for the configured user, if any.
+    // Health stays open for probes; everything else is checked for its origin, then asks for the
+    // configured user, if any.
     router.get("/healthz").handler(this::health);
     router.head("/healthz").handler(this::health);
     router.get("/readyz").handler(this::readiness);
     router.head("/readyz").handler(this::readiness);
+    router.route().handler(new RequestGuard(config.access(), config.open()));
     if (config.auth() != null) {
       router.route().handler(BasicAuthHandler.create(this::authenticate, "VisionROI"));
     }
@@ -108,7 +111,13 @@ public class HttpVerticle extends AbstractVerticle {
         .setPerMessageWebSocketCompressionSupported(false)
         .setPerFrameWebSocketCompressionSupported(false));
     server.requestHandler(router).listen()
-        .onSuccess(s -> LOG.info("listening on http://{}:{}/", config.httpHost(), s.actualPort()))
+        .onSuccess(s -> {
+          LOG.info("listening on http://{}:{}/", config.httpHost(), s.actualPort());
+          if (config.open() && !HttpAccess.isLoopback(config.httpHost())) {
+            LOG.warn("http.anonymous is true: anyone who can reach {}:{} can watch every camera and restart them",
+                config.httpHost(), s.actualPort());
+          }
+        })
         .<Void>mapEmpty()
         .onComplete(started);
   }
@@ -174,14 +183,19 @@ public class HttpVerticle extends AbstractVerticle {
   /** Liveness: answering at all proves the event loop works. */
   private void health(RoutingContext ctx) {
     withCameraCounts(counts -> json(ctx, 200,
-        new JsonObject().put("status", "UP").put("cameras", counts).put("configError", configError)));
+        new JsonObject().put("status", "UP").put("cameras", counts).put("configError", openConfigError())));
   }
 
   /** Readiness: serving, with a config that was accepted (a refused reload makes it 503 until fixed). */
   private void readiness(RoutingContext ctx) {
     boolean ready = configError == null;
     withCameraCounts(counts -> json(ctx, ready ? 200 : 503, new JsonObject().put("status", ready ? "UP" : "DOWN")
-        .put("cameras", counts).put("configError", configError)));
+        .put("cameras", counts).put("configError", openConfigError())));
+  }
+
+  /** Health is open to anyone: it says that the config was refused, never the file's text (it may hold passwords). */
+  private String openConfigError() {
+    return configError == null ? null : "the config file was refused: the service's log says why";
   }
 
   private void withCameraCounts(Consumer<JsonObject> answer) {

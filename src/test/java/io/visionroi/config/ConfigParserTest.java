@@ -20,7 +20,7 @@ class ConfigParserTest {
   @Test
   void emptyConfigGetsTheContractDefaults() {
     ServiceConfig config = ConfigParser.parse(new JsonObject());
-    assertEquals("0.0.0.0", config.httpHost());
+    assertEquals("127.0.0.1", config.httpHost(), "only this machine, until the operator says otherwise");
     assertEquals(8080, config.httpPort());
     assertEquals(Duration.ofMillis(3500), config.stream().outageGrace());
     assertEquals(Duration.ofMillis(1500), config.stream().outageRetry());
@@ -140,6 +140,21 @@ class ConfigParserTest {
         .put("HTTP_AUTH_USER", "op").put("HTTP_AUTH_PASSWORD", "pw")));
     assertEquals(new ServiceConfig.BasicAuth("op", "pw"), config.auth());
     assertFalse(config.auth().toString().contains("pw"), "the password is never printed");
+  }
+
+  @Test
+  void listeningBeyondThisMachineNeedsAPasswordOrASayso() {
+    assertEquals(List.of("http.auth: required when http.host is 0.0.0.0, which other machines can reach (set http.auth"
+            + " with a user and password, or http.anonymous: true to let anyone on the network watch and restart the"
+            + " cameras)"), problems("{\"http\": {\"host\": \"0.0.0.0\"}}"));
+    assertEquals(1, problems("{\"http\": {\"host\": \"192.0.2.7\"}}").size());
+    ConfigParser.parse(new JsonObject("{\"http\": {\"host\": \"0.0.0.0\", \"auth\": {\"user\": \"a\", \"password\": \"b\"}}}"));
+    ServiceConfig open = ConfigParser.parse(new JsonObject("{\"http\": {\"host\": \"0.0.0.0\", \"anonymous\": true,"
+        + " \"allowedHosts\": [\"Cams.LAN\"], \"allowedOrigins\": [\"https://nvr.lan\"]}}"));
+    assertEquals(List.of("cams.lan"), open.access().allowedHosts());
+    for (String loopback : List.of("127.0.0.1", "127.1.2.3", "localhost", "::1")) {
+      ConfigParser.parse(new JsonObject().put("http", new JsonObject().put("host", loopback)));
+    }
   }
 
   @Test

@@ -1,0 +1,101 @@
+package io.visionroi.http;
+
+import io.visionroi.config.HttpAccess;
+import io.vertx.core.Handler;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+
+import java.net.URI;
+import java.util.Locale;
+
+/**
+ * Refuses requests that a web page elsewhere makes in a user's name (README, "Security"), before any
+ * other handler:
+ * <ul>
+ *   <li>a WebSocket upgrade or a request other than GET/HEAD whose {@code Origin} is neither the service's
+ *       own (its scheme-less host:port equals the {@code Host} header) nor in {@code http.allowedOrigins}:
+ *       cross-site WebSocket hijacking and CSRF, which browsers would send cached credentials along with;</li>
+ *   <li>while the port has no password, a {@code Host} that is not a loopback name or address nor in
+ *       {@code http.allowedHosts}: DNS rebinding, by which any page could reach an anonymous service.</li>
+ * </ul>
+ * Clients that are no browser (ffmpeg, curl, Prometheus) send no Origin and are not concerned.
+ */
+final class RequestGuard implements Handler<RoutingContext> {
+
+  private final HttpAccess access;
+  private final boolean open;
+
+  /** @param open true when the port has no password */
+  RequestGuard(HttpAccess access, boolean open) {
+    this.access = access;
+    this.open = open;
+  }
+
+  @Override
+  public void handle(RoutingContext ctx) {
+    HttpServerRequest request = ctx.request();
+    String host = request.getHeader(HttpHeaders.HOST);
+    if (open && !hostAllowed(host)) {
+      refuse(ctx, "host '" + host + "' is not this service's: add it to http.allowedHosts, or set http.auth");
+      return;
+    }
+    String origin = request.getHeader(HttpHeaders.ORIGIN);
+    boolean mutating = request.method() != HttpMethod.GET && request.method() != HttpMethod.HEAD;
+    boolean upgrade = "websocket".equalsIgnoreCase(request.getHeader(HttpHeaders.UPGRADE));
+    if ((mutating || upgrade) && origin != null && !originAllowed(origin, host)) {
+      refuse(ctx, "origin '" + origin + "' may not use this service: add it to http.allowedOrigins");
+      return;
+    }
+    ctx.next();
+  }
+
+  private boolean hostAllowed(String host) {
+    if (host == null) {
+      return false;
+    }
+    String h = host.toLowerCase(Locale.ROOT);
+    return HttpAccess.isLoopback(hostName(h)) || access.allowedHosts().contains(h)
+        || access.allowedHosts().contains(hostName(h));
+  }
+
+  private boolean originAllowed(String origin, String host) {
+    String o = origin.toLowerCase(Locale.ROOT);
+    if (access.allowedOrigins().contains(o)) {
+      return true;
+    }
+    try {
+      URI uri = new URI(o);
+      if (uri.getHost() == null || !(o.startsWith("http://") || o.startsWith("https://"))) {
+        return false; // "null" (a sandboxed frame, a file), or no web page at all
+      }
+      String authority = uri.getPort() < 0 ? uri.getHost() : uri.getHost() + ":" + uri.getPort();
+      return host != null && authority.equals(withoutDefaultPort(host.toLowerCase(Locale.ROOT), uri.getScheme()));
+    } catch (java.net.URISyntaxException e) {
+      return false;
+    }
+  }
+
+  /** The host part of a Host header: {@code name}, {@code name:port}, {@code [::1]:port}. */
+  private static String hostName(String host) {
+    if (host.startsWith("[")) {
+      int end = host.indexOf(']');
+      return end > 0 ? host.substring(0, end + 1) : host;
+    }
+    int colon = host.lastIndexOf(':');
+    return colon > 0 ? host.substring(0, colon) : host;
+  }
+
+  /** Browsers leave the default port out of Origin; some clients put it in Host. */
+  private static String withoutDefaultPort(String host, String scheme) {
+    String defaultPort = scheme.equals("https") ? ":443" : ":80";
+    return host.endsWith(defaultPort) ? host.substring(0, host.length() - defaultPort.length()) : host;
+  }
+
+  private static void refuse(RoutingContext ctx, String why) {
+    ctx.response().setStatusCode(403).putHeader("Content-Type", "application/json")
+        .end(new JsonObject().put("error", why).encode());
+  }
+}
