@@ -33,4 +33,20 @@ class ServiceUnitTest {
     assertTrue(unit.contains("\nRestart=on-failure\n"));
     assertTrue(unit.contains("\nUser=visionroi\n"), "not root");
   }
+
+  @Test
+  void systemdRatesTheUnitsHardeningThreeOrBetterWithoutBreakingCamerasOrTheJvm() throws Exception {
+    Process analyze = new ProcessBuilder("systemd-analyze", "security", "--offline=true", UNIT.toString())
+        .redirectErrorStream(true).start();
+    String out = new String(analyze.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertTrue(analyze.waitFor(30, TimeUnit.SECONDS));
+    java.util.regex.Matcher level = java.util.regex.Pattern.compile("Overall exposure level for \\S+: (\\d+\\.\\d)")
+        .matcher(out);
+    assertTrue(level.find(), out);
+    assertTrue(Double.parseDouble(level.group(1)) <= 3.0, "exposure " + level.group(1) + "\n" + out);
+    String unit = Files.readString(UNIT);
+    assertTrue(unit.contains("\nDeviceAllow=char-video4linux rw\n"), "USB cameras still open");
+    assertTrue(!unit.contains("\nMemoryDenyWriteExecute=yes"), "the JIT needs writable code");
+    assertTrue(unit.contains("\nProtectProc=invisible\n"), "camera passwords on ffmpeg's command line stay hidden");
+  }
 }
