@@ -5,6 +5,7 @@ import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
@@ -17,7 +18,9 @@ import java.util.stream.Stream;
  * A small file per running JVM listing its ffmpeg process groups, so that the next start can kill the
  * groups a SIGKILLed run left behind ({@link #reapLeftovers}), and only those: each entry holds the pid
  * and its start time, checked again before any kill. The directory is {@code VISIONROI_RUN_DIR}, by
- * default {@code <tmpdir>/visionroi}; several instances may share it, each with its own file.
+ * default {@code <tmpdir>/visionroi-<uid>}; several instances of one user may share it, each with its own
+ * file. It must be the user's alone ({@link RunDirectory}); when it is not, nothing is recorded or reaped
+ * (the parent-death signal still takes ffmpeg along with a dead JVM).
  */
 public final class GroupRecord {
 
@@ -28,21 +31,39 @@ public final class GroupRecord {
   private final Path dir;
   private final Path file;
   private final long ownPid = ProcessHandle.current().pid();
+  /** False when the directory is not ours alone: then nothing is read from it or written to it. */
+  private final boolean usable;
 
   public GroupRecord(Path dir) {
     this.dir = dir;
     this.file = dir.resolve(PREFIX + ownPid + ".txt");
+    String problem = RunDirectory.secure(dir);
+    usable = problem == null;
+    if (!usable) {
+      LOG.error("not recording ffmpeg groups in {} (VISIONROI_RUN_DIR): {}", dir, problem);
+    }
   }
 
   public static Path defaultDir() {
     String env = System.getenv("VISIONROI_RUN_DIR");
-    return env != null && !env.isBlank() ? Path.of(env) : Path.of(System.getProperty("java.io.tmpdir"), "visionroi");
+    if (env != null && !env.isBlank()) {
+      return Path.of(env);
+    }
+    String uid;
+    try {
+      uid = String.valueOf(Files.getAttribute(Path.of("/proc/self"), "unix:uid"));
+    } catch (IOException | UnsupportedOperationException e) {
+      uid = System.getProperty("user.name");
+    }
+    return Path.of(System.getProperty("java.io.tmpdir"), "visionroi-" + uid);
   }
 
   /** Rewrites this JVM's file with the groups now alive (atomically: a crash never leaves half a file). */
   synchronized void save(List<Long> groups) {
+    if (!usable) {
+      return;
+    }
     try {
-      Files.createDirectories(dir);
       List<String> lines = new ArrayList<>();
       lines.add("jvm " + ownPid + " " + ProcStat.of(ownPid).map(ProcStat::startTime).orElse(-1L));
       for (long pid : groups) {
@@ -73,11 +94,12 @@ public final class GroupRecord {
    */
   public int reapLeftovers() {
     int killed = 0;
-    if (!Files.isDirectory(dir)) {
+    if (!usable) {
       return 0;
     }
     try (Stream<Path> files = Files.list(dir)) {
-      for (Path leftover : files.filter(p -> RECORD_NAME.matcher(p.getFileName().toString()).matches()).toList()) {
+      for (Path leftover : files.filter(p -> RECORD_NAME.matcher(p.getFileName().toString()).matches())
+          .filter(p -> Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS)).toList()) {
         if (!leftover.equals(file)) {
           killed += reap(leftover);
         }

@@ -39,4 +39,39 @@ class GroupRecordTest {
     record.delete();
     assertFalse(Files.exists(dir.resolve("ffmpeg-groups-" + self + ".txt")));
   }
+
+  @Test
+  void onlyADirectoryOfThisUsersOwnIsUsed() throws Exception {
+    Path fresh = dir.resolve("run");
+    new GroupRecord(fresh);
+    assertEquals("rwx------", java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(fresh)));
+
+    Path open = Files.createDirectory(dir.resolve("open"));
+    Files.setPosixFilePermissions(open, java.nio.file.attribute.PosixFilePermissions.fromString("rwxrwxrwx"));
+    new GroupRecord(open);
+    assertEquals("rwx------", java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(open)),
+        "tightened");
+
+    Path elsewhere = Files.createDirectory(dir.resolve("elsewhere"));
+    Files.write(elsewhere.resolve("ffmpeg-groups-1.txt"), List.of("ffmpeg 1 1"));
+    Path link = Files.createSymbolicLink(dir.resolve("link"), elsewhere);
+    GroupRecord linked = new GroupRecord(link);
+    linked.save(List.of(ProcessHandle.current().pid()));
+    assertEquals(0, linked.reapLeftovers());
+    assertTrue(Files.exists(elsewhere.resolve("ffmpeg-groups-1.txt")), "nothing read or removed through a link");
+    assertEquals(1, Files.list(elsewhere).count(), "nothing written through a link");
+
+    Path planted = Files.createDirectory(dir.resolve("planted"));
+    Files.createSymbolicLink(planted.resolve("ffmpeg-groups-1.txt"), elsewhere.resolve("ffmpeg-groups-1.txt"));
+    assertEquals(0, new GroupRecord(planted).reapLeftovers());
+    assertTrue(Files.exists(elsewhere.resolve("ffmpeg-groups-1.txt")), "a record that is a link is not followed");
+
+    if ((Integer) Files.getAttribute(Path.of("/proc/self"), "unix:uid") == 0) { // only root can give a directory away
+      Path others = Files.createDirectory(dir.resolve("others"));
+      Files.write(others.resolve("ffmpeg-groups-1.txt"), List.of("ffmpeg 1 1"));
+      Files.setAttribute(others, "unix:uid", 65534);
+      assertEquals(0, new GroupRecord(others).reapLeftovers());
+      assertTrue(Files.exists(others.resolve("ffmpeg-groups-1.txt")), "another user's directory is not used");
+    }
+  }
 }

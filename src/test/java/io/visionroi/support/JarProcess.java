@@ -54,6 +54,8 @@ public final class JarProcess implements AutoCloseable {
         "-Xms32m", "-Xmx256m", "-jar", jar().toAbsolutePath().toString()));
     command.addAll(args);
     ProcessBuilder builder = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true);
+    // Its orphan records go in the test's own directory, never in the machine's /tmp.
+    builder.environment().put("VISIONROI_RUN_DIR", dir.resolve("run").toString());
     for (String pair : env) {
       String[] kv = pair.split("=", 2);
       builder.environment().put(kv[0], kv[1]);
