@@ -166,7 +166,7 @@ public class CameraVerticle extends AbstractVerticle {
   }
 
   private void readFrames(FfmpegProcess source, long gen) {
-    JpegFrameReader reader = new JpegFrameReader(MAX_FRAME_BYTES, (bytes, length) -> publish(gen, bytes, length));
+    JpegFrameReader reader = new JpegFrameReader(MAX_FRAME_BYTES, (bytes, offset, length) -> publish(gen, bytes, offset, length));
     try {
       reader.readAll(source.stdout());
     } catch (IOException e) {
@@ -181,9 +181,9 @@ public class CameraVerticle extends AbstractVerticle {
   }
 
   /** On the generation's reader thread. */
-  private void publish(long gen, byte[] bytes, int length) {
+  private void publish(long gen, byte[] bytes, int offset, int length) {
     // The one copy of a frame: out of the reader's buffer into the Buffer every viewer then shares.
-    Buffer jpeg = Buffer.buffer(length).appendBytes(bytes, 0, length);
+    Buffer jpeg = Buffer.buffer(length).appendBytes(bytes, offset, length);
     synchronized (publishing) {
       if (publishable != gen) {
         return;

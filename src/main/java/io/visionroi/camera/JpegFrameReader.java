@@ -1,10 +1,10 @@
 package io.visionroi.camera;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteOrder;
-import java.io.InputStream;
 import java.util.Arrays;
 
 /**
@@ -12,36 +12,46 @@ import java.util.Arrays;
  * <p>
  * It walks the JPEG marker segments by their lengths up to each scan (SOS), then scans the entropy-coded
  * data for the next marker. A naive FFD8..FFD9 search would cut a frame at the end of an EXIF thumbnail,
- * which sits inside an APP1 segment and is skipped here as a whole. Garbage before a frame is skipped to
- * the next SOI; a frame larger than the bound is dropped and the reader resynchronises; a frame cut short
- * by the end of the stream is dropped. Memory stays bounded by {@code maxFrameBytes}.
+ * which sits inside an APP1 segment and is skipped here as a whole. A frame counts only with a frame
+ * header (SOF) and a scan (SOS) inside: {@code FFD8FFD9} is no picture. Garbage before a frame is skipped
+ * to the next SOI; a frame larger than the bound is dropped, the reader resynchronises and its buffer
+ * shrinks back; a frame cut short by the end of the stream is dropped. Every input byte is looked at a
+ * bounded number of times (no rescans, no shifting of the buffer per skipped byte), and memory stays
+ * bounded by {@code maxFrameBytes}.
  * <p>
  * Not thread-safe: one reader per stream, run on its own thread.
  */
 public final class JpegFrameReader {
 
   private static final int READ_CHUNK = 64 * 1024;
+  private static final int INITIAL_BUFFER = READ_CHUNK * 2;
   /** Reads eight bytes of an array at once, for the scan. */
   private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
   private static final int SOI = 0xD8;
   private static final int EOI = 0xD9;
   private static final int SOS = 0xDA;
 
-  /** Takes each complete frame: {@code bytes[0..length)}, valid only during the call (the buffer is reused). */
+  /** Takes each complete frame: {@code bytes[offset..offset+length)}, valid only during the call (reused). */
   @FunctionalInterface
   public interface FrameSink {
-    void frame(byte[] bytes, int length);
+    void frame(byte[] bytes, int offset, int length);
   }
 
   private final int maxFrameBytes;
   private final FrameSink sink;
 
-  private byte[] buf = new byte[READ_CHUNK * 2];
+  private byte[] buf = new byte[INITIAL_BUFFER];
+  /** buf[start..length) is not consumed yet; a frame being parsed starts at buf[start]. */
+  private int start;
   private int length;
-  /** Where parsing of the frame that starts at buf[0] goes on; 0 while no SOI is at buf[0]. */
-  private int cursor;
+  /** Where parsing of the frame at buf[start] goes on; -1 while no SOI is at buf[start]. */
+  private int cursor = -1;
   /** True while cursor is inside entropy-coded data (after an SOS header). */
   private boolean inScan;
+  private boolean sawFrameHeader;
+  private boolean sawScan;
+  /** Set by an oversize frame: the buffer goes back to its usual size once that frame is gone. */
+  private boolean shrinkWanted;
 
   private long discardedBytes;
   private long oversizeFrames;
@@ -55,9 +65,7 @@ public final class JpegFrameReader {
   /** Reads until the end of the stream, handing each complete frame to the sink. */
   public void readAll(InputStream in) throws IOException {
     while (true) {
-      if (buf.length - length < READ_CHUNK) {
-        buf = Arrays.copyOf(buf, Math.max(buf.length * 2, length + READ_CHUNK));
-      }
+      makeRoom();
       int n = in.read(buf, length, buf.length - length);
       if (n < 0) {
         break;
@@ -65,28 +73,51 @@ public final class JpegFrameReader {
       length += n;
       extractFrames();
     }
-    if (cursor > 0) {
+    if (cursor >= 0) {
       truncatedFrames++;
     }
-    discardedBytes += cursor > 0 ? 0 : length;
+    start = 0;
     length = 0;
-    cursor = 0;
+    cursor = -1;
+  }
+
+  /** Moves what is left to the front (once per read, not per frame), then grows or shrinks the buffer. */
+  private void makeRoom() {
+    if (start > 0) {
+      System.arraycopy(buf, start, buf, 0, length - start);
+      length -= start;
+      cursor = cursor < 0 ? -1 : cursor - start;
+      start = 0;
+    }
+    if (shrinkWanted && length < INITIAL_BUFFER / 2) {
+      buf = Arrays.copyOf(buf, INITIAL_BUFFER);
+      shrinkWanted = false;
+    }
+    if (buf.length - length < READ_CHUNK) {
+      buf = Arrays.copyOf(buf, Math.max(buf.length * 2, length + READ_CHUNK));
+    }
   }
 
   private void extractFrames() {
     while (true) {
-      if (cursor == 0 && !alignOnSoi()) {
+      if (cursor < 0 && !alignOnSoi()) {
         return;
       }
       int end = findFrameEnd();
       if (end > 0) {
-        sink.frame(buf, end);
-        consume(end);
+        if (sawFrameHeader && sawScan) {
+          sink.frame(buf, start, end - start);
+        } else {
+          discardedBytes += end - start; // markers without a picture
+        }
+        start = end;
+        cursor = -1;
       } else if (end < 0) {
         resync();
       } else {
-        if (length > maxFrameBytes) {
+        if (length - start > maxFrameBytes) {
           oversizeFrames++;
+          shrinkWanted = true;
           resync();
           continue;
         }
@@ -95,33 +126,35 @@ public final class JpegFrameReader {
     }
   }
 
-  /** Drops bytes before the next SOI; true when a frame now starts at buf[0]. */
+  /** Drops bytes before the next SOI; true when a frame now starts at buf[start]. */
   private boolean alignOnSoi() {
     // A second EOI right after a frame is no garbage: ffmpeg's RTP/JPEG depacketizer ends every frame so.
     int strayEoi = 0;
-    for (int i = 0; i + 1 < length; i++) {
+    for (int i = start; i + 1 < length; i++) {
       if ((buf[i] & 0xFF) == 0xFF && (buf[i + 1] & 0xFF) == SOI) {
-        discardedBytes += i - strayEoi;
-        consume(i);
-        cursor = 2;
+        discardedBytes += i - start - strayEoi;
+        start = i;
+        cursor = i + 2;
         inScan = false;
+        sawFrameHeader = false;
+        sawScan = false;
         return true;
       }
-      if (i == strayEoi && (buf[i] & 0xFF) == 0xFF && (buf[i + 1] & 0xFF) == EOI) {
+      if (i == start + strayEoi && (buf[i] & 0xFF) == 0xFF && (buf[i + 1] & 0xFF) == EOI) {
         strayEoi += 2;
         i++;
       }
     }
     // Keep a trailing 0xFF: it may be the first half of the next SOI.
-    int keep = length > 0 && (buf[length - 1] & 0xFF) == 0xFF ? 1 : 0;
-    discardedBytes += Math.max(0, length - keep - strayEoi);
-    consume(length - keep);
+    int keep = length > start && (buf[length - 1] & 0xFF) == 0xFF ? 1 : 0;
+    discardedBytes += Math.max(0, length - keep - start - strayEoi);
+    start = length - keep;
     return false;
   }
 
   /**
-   * Continues parsing at {@link #cursor}. Returns the frame's length when its EOI was found, 0 when more
-   * bytes are needed, -1 when the bytes are not a valid JPEG.
+   * Continues parsing at {@link #cursor}. Returns the index just past the frame's EOI when it was found, 0
+   * when more bytes are needed, -1 when the bytes are not a valid JPEG.
    */
   private int findFrameEnd() {
     while (true) {
@@ -165,9 +198,16 @@ public final class JpegFrameReader {
       if (next > length) {
         return 0;
       }
+      sawFrameHeader |= isFrameHeader(code);
+      sawScan |= code == SOS;
       cursor = next;
       inScan = code == SOS;
     }
+  }
+
+  /** SOF0..SOF15, less DHT (C4), JPG (C8) and DAC (CC), which share the range. */
+  private static boolean isFrameHeader(int code) {
+    return code >= 0xC0 && code <= 0xCF && code != 0xC4 && code != 0xC8 && code != 0xCC;
   }
 
   /** Index of the next marker after entropy-coded data from {@link #cursor}, or -1 when not yet read. */
@@ -200,18 +240,12 @@ public final class JpegFrameReader {
     return ((inverted - 0x0101010101010101L) & ~inverted & 0x8080808080808080L) != 0;
   }
 
-  /** Gives up on the frame at buf[0]: skips its SOI so the search goes on with the next one. */
+  /** Gives up on the frame at buf[start]: skips its SOI so the search goes on with the next one. */
   private void resync() {
     discardedBytes += 2;
-    consume(2);
-    cursor = 0;
+    start += 2;
+    cursor = -1;
     inScan = false;
-  }
-
-  private void consume(int count) {
-    System.arraycopy(buf, count, buf, 0, length - count);
-    length -= count;
-    cursor = Math.max(0, cursor - count);
   }
 
   public long discardedBytes() {
@@ -224,5 +258,10 @@ public final class JpegFrameReader {
 
   public long truncatedFrames() {
     return truncatedFrames;
+  }
+
+  /** The buffer's size now, for the test that it shrinks back after an oversize frame. */
+  int bufferSize() {
+    return buf.length;
   }
 }

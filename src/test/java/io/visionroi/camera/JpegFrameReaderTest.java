@@ -24,7 +24,7 @@ class JpegFrameReaderTest {
         "testsrc2=size=160x120:rate=10", "-frames:v", "3", "-c:v", "mjpeg", "-f", "mjpeg", "pipe:1")
         .redirectError(ProcessBuilder.Redirect.DISCARD).start();
     List<byte[]> frames = new ArrayList<>();
-    JpegFrameReader reader = new JpegFrameReader(1 << 20, (b, n) -> frames.add(Arrays.copyOf(b, n)));
+    JpegFrameReader reader = new JpegFrameReader(1 << 20, (b, off, n) -> frames.add(Arrays.copyOfRange(b, off, off + n)));
     reader.readAll(p.getInputStream());
     assertTrue(p.waitFor(10, TimeUnit.SECONDS));
     assertEquals(3, frames.size(), "ffmpeg wrote 3 frames");
@@ -33,7 +33,7 @@ class JpegFrameReaderTest {
 
   private static List<byte[]> read(byte[] stream, int maxFrame, JpegFrameReader[] out) throws IOException {
     List<byte[]> frames = new ArrayList<>();
-    JpegFrameReader reader = new JpegFrameReader(maxFrame, (b, n) -> frames.add(Arrays.copyOf(b, n)));
+    JpegFrameReader reader = new JpegFrameReader(maxFrame, (b, off, n) -> frames.add(Arrays.copyOfRange(b, off, off + n)));
     reader.readAll(ChunkedStream.trickle(stream));
     out[0] = reader;
     return frames;
@@ -79,6 +79,58 @@ class JpegFrameReaderTest {
   }
 
   @Test
+  void markersWithoutAPictureAreNoFrame() throws Exception {
+    byte[] empty = {(byte) 0xFF, (byte) 0xD8, (byte) 0xFF, (byte) 0xD9};
+    ByteArrayOutputStream stream = new ByteArrayOutputStream();
+    for (int i = 0; i < 1000; i++) {
+      stream.writeBytes(empty);
+    }
+    List<byte[]> real = realFrames();
+    stream.writeBytes(real.get(0));
+    JpegFrameReader[] reader = new JpegFrameReader[1];
+    List<byte[]> frames = read(stream.toByteArray(), 1 << 20, reader);
+    assertEquals(1, frames.size(), "FFD8FFD9 has no frame header and no scan: not live video");
+    assertArrayEquals(real.get(0), frames.get(0));
+    assertEquals(4000, reader[0].discardedBytes());
+  }
+
+  @Test
+  void workIsLinearInTheInputEvenOnRepeatedStartMarkers() throws Exception {
+    byte[] soiFlood = new byte[8 * 1024 * 1024];
+    for (int i = 0; i < soiFlood.length; i += 2) {
+      soiFlood[i] = (byte) 0xFF;
+      soiFlood[i + 1] = (byte) 0xD8;
+    }
+    List<byte[]> frames = new ArrayList<>();
+    JpegFrameReader reader = new JpegFrameReader(1 << 20, (b, off, n) -> frames.add(Arrays.copyOfRange(b, off, off + n)));
+    long begin = System.nanoTime();
+    reader.readAll(new ByteArrayInputStream(soiFlood));
+    long millis = (System.nanoTime() - begin) / 1_000_000;
+    assertEquals(0, frames.size());
+    assertEquals(soiFlood.length - 2, reader.discardedBytes(), "all but the last SOI, a frame the end cut short");
+    // Linear: a few tens of ms on a busy machine; the quadratic scan this replaces took over half a minute.
+    assertTrue(millis < 5000, "8 MB of FFD8 took " + millis + " ms");
+  }
+
+  @Test
+  void theBufferShrinksBackAfterAnOversizeFrame() throws Exception {
+    List<byte[]> real = realFrames();
+    ByteArrayOutputStream big = new ByteArrayOutputStream();
+    big.writeBytes(new byte[] {(byte) 0xFF, (byte) 0xD8});
+    for (int i = 0; i < 100; i++) { // 100 comment segments of 60 KB: a 6 MB frame
+      big.writeBytes(new byte[] {(byte) 0xFF, (byte) 0xFE, (byte) 0xEA, (byte) 0x60});
+      big.writeBytes(new byte[0xEA60 - 2]);
+    }
+    List<byte[]> frames = new ArrayList<>();
+    JpegFrameReader reader = new JpegFrameReader(1 << 20, (b, off, n) -> frames.add(Arrays.copyOfRange(b, off, off + n)));
+    byte[] stream = concat(big.toByteArray(), real.get(0), real.get(1), real.get(2));
+    reader.readAll(new ChunkedStream(stream, (data, pos, max) -> Math.min(max, 16 * 1024)));
+    assertEquals(1, reader.oversizeFrames());
+    assertEquals(3, frames.size());
+    assertTrue(reader.bufferSize() <= 256 * 1024, "back to its usual size: " + reader.bufferSize());
+  }
+
+  @Test
   void findsEveryMarkerWhateverTheReadBoundaries() throws Exception {
     // Garbage of marker-like bytes first: once skipped, it lingers in the reader's buffer past the data
     // read so far, where a scan that looked one byte too far would take it for a marker.
@@ -87,7 +139,7 @@ class JpegFrameReaderTest {
     List<byte[]> real = realFrames();
     byte[] stream = concat(garbage, real.get(0), real.get(1), real.get(2));
     List<byte[]> frames = new ArrayList<>();
-    JpegFrameReader reader = new JpegFrameReader(1 << 20, (b, n) -> frames.add(Arrays.copyOf(b, n)));
+    JpegFrameReader reader = new JpegFrameReader(1 << 20, (b, off, n) -> frames.add(Arrays.copyOfRange(b, off, off + n)));
     // Each read ends right after a 0xFF byte (or after 8 KB): markers straddle every boundary.
     reader.readAll(new ChunkedStream(stream, (data, pos, max) -> {
       int n = 0;
