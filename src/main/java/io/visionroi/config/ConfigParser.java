@@ -91,6 +91,7 @@ public final class ConfigParser {
       problems.add("http.auth.password: must be a non-empty string");
       return null;
     }
+    Secrets.remember(password);
     return user == null ? null : new ServiceConfig.BasicAuth(user, password);
   }
 
@@ -123,6 +124,7 @@ public final class ConfigParser {
         }
       }
       if (url != null) {
+        Secrets.rememberFromUrl(url);
         CameraSource.problem(url).ifPresent(p -> problems.add(path + ".url: " + p + " (" + Secrets.mask(url) + ")"));
       }
       String transport = string(camera, path + ".rtspTransport", "rtspTransport", CameraConfig.DEFAULT_RTSP_TRANSPORT);
@@ -144,8 +146,8 @@ public final class ConfigParser {
           bool(camera, path + ".enabled", "enabled", true),
           transport,
           seconds(camera, path + ".timeout", "timeout", CameraConfig.DEFAULT_TIMEOUT.toMillis() / 1000.0),
-          strings(camera, path + ".inputArgs", "inputArgs",
-              "a list of strings, one per argument (never one shell string)"),
+          secretsRemembered(strings(camera, path + ".inputArgs", "inputArgs",
+              "a list of strings, one per argument (never one shell string)")),
           optionalInteger(camera, path + ".width", "width", 16, 7680),
           optionalInteger(camera, path + ".height", "height", 16, 4320),
           optionalNumber(camera, path + ".fps", "fps", 0.1, 120),
@@ -233,6 +235,18 @@ public final class ConfigParser {
       return fallback;
     }
     return b;
+  }
+
+  /** The values of options like {@code -headers} are masked wherever they appear, line by line too. */
+  private static List<String> secretsRemembered(List<String> inputArgs) {
+    for (int i = 0; i + 1 < inputArgs.size(); i++) {
+      if (Secrets.isSecretOption(inputArgs.get(i))) {
+        String value = inputArgs.get(i + 1);
+        Secrets.remember(value.strip());
+        value.lines().map(line -> line.substring(line.indexOf(':') + 1).strip()).forEach(Secrets::remember);
+      }
+    }
+    return inputArgs;
   }
 
   private List<String> strings(JsonObject object, String path, String key, String what) {

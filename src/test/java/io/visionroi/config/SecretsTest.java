@@ -2,6 +2,8 @@ package io.visionroi.config;
 
 import org.junit.jupiter.api.Test;
 
+import java.util.List;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 class SecretsTest {
@@ -28,7 +30,28 @@ class SecretsTest {
   @Test
   void leavesUrlsWithoutPasswordAlone() {
     assertEquals("rtsp://cam/live", Secrets.mask("rtsp://cam/live"));
-    assertEquals("rtsp://user@cam/live", Secrets.mask("rtsp://user@cam/live"));
     assertEquals("lavfi:testsrc2", Secrets.mask("lavfi:testsrc2"));
+  }
+
+  @Test
+  void masksATokenUsedAsTheUserName() {
+    assertEquals("rtsp://***@cam/live", Secrets.mask("rtsp://a1b2c3d4e5@cam/live"));
+  }
+
+  @Test
+  void masksEverySecretLookingQueryParameter() {
+    for (String name : List.of("access_token", "api_key", "apikey", "pw", "psw", "sig", "passcode", "auth_key")) {
+      assertEquals("http://cam/v?" + name + "=***&res=hd", Secrets.mask("http://cam/v?" + name + "=s3cr3t&res=hd"), name);
+    }
+  }
+
+  @Test
+  void masksPasswordsWithSlashesAndSpacesAndConfiguredSecretsAnywhere() {
+    assertEquals("rtsp://admin:***@cam:554/live", Secrets.mask("rtsp://admin:pa/ss@cam:554/live"));
+    Secrets.rememberFromUrl("rtsp://admin:my pass/w0rd@cam/live");
+    assertEquals("[rtsp] rtsp://admin:***@cam/live: 401", Secrets.mask("[rtsp] rtsp://admin:my pass/w0rd@cam/live: 401"));
+    assertEquals("ffmpeg said *** in a line", Secrets.mask("ffmpeg said my pass/w0rd in a line"));
+    Secrets.rememberFromUrl("http://cam/v.cgi?user=op&api_key=QWERTY123");
+    assertEquals("key ***", Secrets.mask("key QWERTY123"));
   }
 }
