@@ -40,13 +40,15 @@ public final class ConfigParser {
     allowOnly(root, "", Set.of("http", "stream", "ffmpeg", "cameras"));
 
     JsonObject http = section(root, "http", Set.of("host", "port", "auth", "anonymous", "allowedHosts",
-        "allowedOrigins"));
+        "allowedOrigins", "maxConnections", "maxViewers"));
     String host = string(http, "http.host", "host", DEFAULT_HOST);
     int port = integer(http, "http.port", "port", DEFAULT_PORT, 0, 65535);
     ServiceConfig.BasicAuth auth = auth(http);
     HttpAccess access = new HttpAccess(bool(http, "http.anonymous", "anonymous", false),
         strings(http, "http.allowedHosts", "allowedHosts", "a list of host names"),
-        strings(http, "http.allowedOrigins", "allowedOrigins", "a list of origins like https://nvr.example:8443"));
+        strings(http, "http.allowedOrigins", "allowedOrigins", "a list of origins like https://nvr.example:8443"),
+        integer(http, "http.maxConnections", "maxConnections", HttpAccess.DEFAULT_MAX_CONNECTIONS, 1, 100_000),
+        integer(http, "http.maxViewers", "maxViewers", HttpAccess.DEFAULT_MAX_VIEWERS, 1, 100_000));
     if (auth == null && !access.anonymous() && !HttpAccess.isLoopback(host)) {
       problems.add("http.auth: required when http.host is " + host + ", which other machines can reach"
           + " (set http.auth with a user and password, or http.anonymous: true to let anyone on the network"

@@ -4,7 +4,7 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * Who may reach the HTTP port besides the password (README, "Security").
+ * Who may reach the HTTP port besides the password, and how much of it (README, "Security").
  *
  * @param anonymous      true: no password although the port is reachable beyond this machine (said aloud at
  *                       every start)
@@ -12,10 +12,14 @@ import java.util.Locale;
  *                       loopback ones; any other Host header gets 403, which stops DNS rebinding
  * @param allowedOrigins web origins ({@code https://nvr.example:8443}) besides the service's own whose pages
  *                       may open viewers and send commands
+ * @param maxConnections open HTTP connections at most; more are answered 503 and closed
+ * @param maxViewers     WebSocket viewers on this node at most; more are refused with 503
  */
-public record HttpAccess(boolean anonymous, List<String> allowedHosts, List<String> allowedOrigins) {
+public record HttpAccess(boolean anonymous, List<String> allowedHosts, List<String> allowedOrigins,
+    int maxConnections, int maxViewers) {
 
-  public static final HttpAccess DEFAULT = new HttpAccess(false, List.of(), List.of());
+  public static final int DEFAULT_MAX_CONNECTIONS = 512;
+  public static final int DEFAULT_MAX_VIEWERS = 256;
 
   public HttpAccess {
     allowedHosts = allowedHosts.stream().map(h -> h.toLowerCase(Locale.ROOT)).toList();

@@ -30,7 +30,9 @@ import org.slf4j.LoggerFactory;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
 import java.util.function.Consumer;
@@ -46,6 +48,10 @@ public class HttpVerticle extends AbstractVerticle {
   private static final long CLOSE_WAIT_MILLIS = 300;
   /** How long a closed viewer's connection waits for the client's close frame. */
   private static final int CLOSING_TIMEOUT_SECONDS = 2;
+  /** A connection that carries nothing for this long is closed (live viewers get frames all the time). */
+  private static final int IDLE_TIMEOUT_SECONDS = 120;
+  /** An operator's restart is taken at most this often per camera; more are answered 429. */
+  private static final long RESTART_SPACING_MILLIS = 1000;
 
   private final ServiceConfig config;
   private final MeterRegistry registry;
@@ -54,6 +60,8 @@ public class HttpVerticle extends AbstractVerticle {
   private CameraDirectory directory;
   private ViewerHub hub;
   private HttpServer server;
+  /** When each camera's last restart was taken (cameras of the config only: bounded). */
+  private final Map<String, Long> restartedAt = new HashMap<>();
 
   public HttpVerticle(ServiceConfig config, MeterRegistry registry) {
     this.config = config;
@@ -106,11 +114,13 @@ public class HttpVerticle extends AbstractVerticle {
     // A client that does not answer our close frame is disconnected after 2 s, not Vert.x's default 10 s.
     // No WebSocket compression: JPEG does not compress, and deflating every frame for browsers (which
     // all offer permessage-deflate) cost about 1 ms of CPU per frame sent.
+    FrontDoor door = new FrontDoor(config.access().maxConnections());
     server = vertx.createHttpServer(new HttpServerOptions().setHost(config.httpHost()).setPort(config.httpPort())
         .setWebSocketClosingTimeout(CLOSING_TIMEOUT_SECONDS)
+        .setIdleTimeout(IDLE_TIMEOUT_SECONDS)
         .setPerMessageWebSocketCompressionSupported(false)
         .setPerFrameWebSocketCompressionSupported(false));
-    server.requestHandler(router).listen()
+    server.connectionHandler(door.connections()).requestHandler(door.before(router)).listen()
         .onSuccess(s -> {
           LOG.info("listening on http://{}:{}/", config.httpHost(), s.actualPort());
           if (config.open() && !HttpAccess.isLoopback(config.httpHost())) {
@@ -175,9 +185,23 @@ public class HttpVerticle extends AbstractVerticle {
   }
 
   private void restart(RoutingContext ctx) {
-    withCamera(ctx, id -> directory.restart(id)
+    withCamera(ctx, id -> {
+      long now = System.currentTimeMillis();
+      Long last = restartedAt.get(id);
+      if (last != null && now - last < RESTART_SPACING_MILLIS) {
+        ctx.response().putHeader("Retry-After", "1");
+        error(ctx, 429, "camera '" + id + "' was restarted " + (now - last) + " ms ago: at most one restart a second");
+        return;
+      }
+      restartedAt.put(id, now);
+      restartCamera(ctx, id);
+    });
+  }
+
+  private void restartCamera(RoutingContext ctx, String id) {
+    directory.restart(id)
         .onSuccess(status -> json(ctx, 202, status))
-        .onFailure(e -> error(ctx, 503, "camera '" + id + "' is not running: " + e.getMessage())));
+        .onFailure(e -> error(ctx, 503, "camera '" + id + "' is not running: " + e.getMessage()));
   }
 
   /** Liveness: answering at all proves the event loop works. */
@@ -215,6 +239,10 @@ public class HttpVerticle extends AbstractVerticle {
       return;
     }
     withCamera(ctx, id -> {
+      if (hub.viewerCount() >= config.access().maxViewers()) {
+        error(ctx, 503, "too many viewers on this node (http.maxViewers is " + config.access().maxViewers() + ")");
+        return;
+      }
       boolean meta = "1".equals(ctx.request().getParam("meta"));
       ctx.request().toWebSocket().onSuccess(socket -> attach(id, socket, meta))
           .onFailure(e -> LOG.debug("camera {}: WebSocket upgrade failed: {}", id, e.getMessage()));

@@ -6,6 +6,7 @@ import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.json.JsonObject;
+import io.vertx.core.net.HostAndPort;
 import io.vertx.ext.web.RoutingContext;
 
 import java.net.URI;
@@ -37,7 +38,10 @@ final class RequestGuard implements Handler<RoutingContext> {
   @Override
   public void handle(RoutingContext ctx) {
     HttpServerRequest request = ctx.request();
-    String host = request.getHeader(HttpHeaders.HOST);
+    // Host of HTTP/1.1, :authority of HTTP/2 (Java's client upgrades to h2c on its own)
+    HostAndPort authority = request.authority();
+    String host = authority == null ? null
+        : authority.port() < 0 ? authority.host() : authority.host() + ":" + authority.port();
     if (open && !hostAllowed(host)) {
       refuse(ctx, "host '" + host + "' is not this service's: add it to http.allowedHosts, or set http.auth");
       return;

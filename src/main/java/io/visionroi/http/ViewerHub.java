@@ -57,6 +57,11 @@ final class ViewerHub {
     });
   }
 
+  /** Viewers of all cameras on this node. */
+  int viewerCount() {
+    return audiences.values().stream().mapToInt(a -> a.viewers.size()).sum();
+  }
+
   private int viewerCount(String cameraId) {
     Audience audience = audiences.get(cameraId);
     return audience == null ? 0 : audience.viewers.size();

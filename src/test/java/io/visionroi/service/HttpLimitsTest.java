@@ -1,0 +1,97 @@
+package io.visionroi.service;
+
+import io.visionroi.support.RunningService;
+import io.visionroi.support.ViewerClient;
+import io.vertx.core.http.UpgradeRejectedException;
+import io.vertx.core.json.JsonObject;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** What a stranger can make the service keep or do is bounded: metric series, connections, viewers, restarts. */
+class HttpLimitsTest {
+
+  private RunningService service;
+
+  @AfterEach
+  void tearDown() throws Exception {
+    if (service != null) {
+      service.close();
+    }
+  }
+
+  /** A raw request on a new connection, left open: the status line of the answer. */
+  private static String request(Socket socket, String method, String path) throws Exception {
+    socket.setSoTimeout(10_000);
+    socket.getOutputStream().write((method + " " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 0\r\n\r\n")
+        .getBytes(StandardCharsets.US_ASCII));
+    return new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.US_ASCII)).readLine();
+  }
+
+  @Test
+  void madeUpMethodsMalformedPathsAndRestartFloodsAreBounded() throws Exception {
+    service = RunningService.start(new JsonObject("""
+        {"cameras": [{"id": "p", "url": "lavfi:testsrc2=size=160x120:rate=5"}]}"""));
+    for (int i = 0; i < 40; i++) {
+      try (Socket socket = new Socket("127.0.0.1", service.port)) {
+        request(socket, "X" + i + "METHOD", "/api/cameras");
+      }
+    }
+    String metrics = new String(service.get("/metrics").body(), StandardCharsets.UTF_8);
+    assertFalse(metrics.contains("METHOD\""), "no series per made-up method");
+    assertTrue(metrics.contains("method=\"OTHER\""), "they are folded into one");
+
+    try (Socket socket = new Socket("127.0.0.1", service.port)) {
+      assertTrue(request(socket, "GET", "/%ZZ").contains(" 400 "), "a bad escape is the client's error");
+    }
+
+    assertEquals(202, service.post("/api/cameras/p/restart").statusCode());
+    assertEquals(429, service.post("/api/cameras/p/restart").statusCode(), "a second restart within a second");
+    Thread.sleep(1100);
+    assertEquals(202, service.post("/api/cameras/p/restart").statusCode());
+  }
+
+  @Test
+  void viewersBeyondTheCapAreRefusedClearly() throws Exception {
+    service = RunningService.start(new JsonObject("""
+        {"cameras": [{"id": "p", "url": "lavfi:testsrc2=size=160x120:rate=5"}]}"""),
+        new JsonObject().put("maxViewers", 2));
+    List<ViewerClient> viewers = new ArrayList<>(List.of(service.viewer("p"), service.viewer("p")));
+    ExecutionException refused = assertThrows(ExecutionException.class, () -> service.viewer("p"));
+    assertEquals(503, assertInstanceOf(UpgradeRejectedException.class, refused.getCause()).getStatus());
+    viewers.forEach(ViewerClient::close);
+  }
+
+  @Test
+  void connectionsBeyondTheCapAreAnswered503() throws Exception {
+    service = RunningService.start(new JsonObject("{\"cameras\": []}"), new JsonObject().put("maxConnections", 4));
+    List<Socket> held = new ArrayList<>();
+    try {
+      for (int i = 0; i < 4; i++) {
+        Socket socket = new Socket("127.0.0.1", service.port);
+        held.add(socket);
+        assertTrue(request(socket, "GET", "/api/cameras").contains(" 200 "), "connection " + (i + 1));
+      }
+      Socket extra = new Socket("127.0.0.1", service.port);
+      held.add(extra);
+      assertTrue(request(extra, "GET", "/api/cameras").contains(" 503 "), "the fifth connection is told why");
+    } finally {
+      for (Socket socket : held) {
+        socket.close();
+      }
+    }
+  }
+}
