@@ -4,6 +4,7 @@ import com.hazelcast.config.Config;
 import com.hazelcast.config.InvalidConfigurationException;
 import com.hazelcast.config.XmlConfigBuilder;
 import io.visionroi.config.ConfigException;
+import io.visionroi.config.HttpAccess;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
@@ -21,6 +22,8 @@ import java.util.List;
  * {@code conf/cluster.xml} built into the jar (members on 127.0.0.1).
  */
 final class ClusterSetup {
+
+  private static final String SHIPPED_NAME = "visionroi";
 
   private final Path file;
   private final Config hazelcast;
@@ -45,10 +48,28 @@ final class ClusterSetup {
       if (in == null) {
         throw new ConfigException(List.of("cluster: no cluster.xml beside the config file and none built in"));
       }
-      return new ClusterSetup(file, new XmlConfigBuilder(in).build(), busPort);
+      Config hazelcast = new XmlConfigBuilder(in).build();
+      requireOwnNameBeyondLoopback(hazelcast, file);
+      return new ClusterSetup(file, hazelcast, busPort);
     } catch (IOException | InvalidConfigurationException e) {
       throw new ConfigException(List.of("cluster: " + (file == null ? "built-in cluster.xml" : file) + ": "
           + e.getMessage()));
+    }
+  }
+
+  /**
+   * Members do not authenticate each other (that is Hazelcast Enterprise): the cluster name is what keeps
+   * another cluster, or a stranger's client, from joining by chance. The shipped one only does on loopback.
+   */
+  private static void requireOwnNameBeyondLoopback(Config hazelcast, Path file) {
+    List<String> addresses = new java.util.ArrayList<>(hazelcast.getNetworkConfig().getJoin().getTcpIpConfig().getMembers());
+    if (hazelcast.getNetworkConfig().getInterfaces().isEnabled()) {
+      addresses.addAll(hazelcast.getNetworkConfig().getInterfaces().getInterfaces());
+    }
+    boolean loopbackOnly = addresses.stream().allMatch(a -> HttpAccess.isLoopback(a.replaceAll(":\\d+$", "")));
+    if (!loopbackOnly && SHIPPED_NAME.equals(hazelcast.getClusterName())) {
+      throw new ConfigException(List.of("cluster: " + (file == null ? "cluster.xml" : file) + ": <cluster-name> is the"
+          + " shipped '" + SHIPPED_NAME + "' but members are beyond loopback: give this cluster a name of its own"));
     }
   }
 

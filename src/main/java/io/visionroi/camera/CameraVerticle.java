@@ -4,6 +4,7 @@ import io.visionroi.bus.Addresses;
 import io.visionroi.bus.FfmpegEvent;
 import io.visionroi.bus.FfmpegOrder;
 import io.visionroi.bus.Frame;
+import io.visionroi.bus.FrameCodec;
 import io.visionroi.config.CameraConfig;
 import io.vertx.core.AbstractVerticle;
 import io.vertx.core.buffer.Buffer;
@@ -32,7 +33,6 @@ import java.util.concurrent.atomic.AtomicLong;
 public class CameraVerticle extends AbstractVerticle {
 
   private static final Logger LOG = LoggerFactory.getLogger(CameraVerticle.class);
-  static final int MAX_FRAME_BYTES = 8 * 1024 * 1024;
   private static final Duration KILL_WAIT = Duration.ofSeconds(2);
   /** How much of ffmpeg's stderr reaches the log when a camera fails. */
   private static final int STDERR_TAIL_LINES = 5;
@@ -166,7 +166,8 @@ public class CameraVerticle extends AbstractVerticle {
   }
 
   private void readFrames(FfmpegProcess source, long gen) {
-    JpegFrameReader reader = new JpegFrameReader(MAX_FRAME_BYTES, (bytes, offset, length) -> publish(gen, bytes, offset, length));
+    JpegFrameReader reader = new JpegFrameReader(FrameCodec.MAX_FRAME_BYTES,
+        (bytes, offset, length) -> publish(gen, bytes, offset, length));
     try {
       reader.readAll(source.stdout());
     } catch (IOException e) {

@@ -43,6 +43,28 @@ class ConfigIT {
     assertTrue(out.contains("cameras[0].colour: unknown key"), out);
   }
 
+  @Test
+  void aClusterBeyondLoopbackNeedsANameOfItsOwnAndNoPasswordMeansLoopback() throws Exception {
+    Path config = write("{\"cameras\": []}");
+    String shipped = Files.readString(Path.of("conf", "cluster.xml"))
+        .replace("<member>127.0.0.1</member>", "<member>192.0.2.11</member><member>192.0.2.12</member>")
+        .replace("<interface>127.0.0.1</interface>", "<interface>192.0.2.*</interface>");
+    Path cluster = Files.writeString(dir.resolve("cluster.xml"), shipped);
+    String out = failsWithUsageError(List.of("--check-config", "--cluster", "--config", config.toString()),
+        "CLUSTER_CONFIG=" + cluster);
+    assertTrue(out.contains("<cluster-name> is the shipped 'visionroi'"), out);
+    Files.writeString(cluster, shipped.replace("<cluster-name>visionroi</cluster-name>",
+        "<cluster-name>site-a</cluster-name>"));
+    try (JarProcess jar = JarProcess.startRaw(dir, List.of("--check-config", "--cluster", "--config", config.toString()),
+        "CLUSTER_CONFIG=" + cluster)) {
+      assertEquals(0, jar.awaitExit(20_000), String.join("\n", jar.output));
+    }
+
+    Path open = write("{\"http\": {\"host\": \"0.0.0.0\"}}");
+    String refused = failsWithUsageError(List.of("--check-config", "--config", open.toString()));
+    assertTrue(refused.contains("http.auth: required when http.host is 0.0.0.0"), refused);
+  }
+
   @ParameterizedTest(name = "{0}")
   @CsvSource(delimiter = '|', value = {
       "out-of-range number | {\"stream\": {\"outageGrace\": 99999}} | stream.outageGrace: 99999 is out of range",

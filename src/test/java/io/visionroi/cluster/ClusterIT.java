@@ -79,6 +79,7 @@ class ClusterIT {
     int portA = a.awaitStarted(START_MILLIS);
     int portB = awaitSpread(a, b);
     assertExactlyOneFfmpegPerCamera(3000);
+    assertListensOnLoopbackOnly(a.pid());
 
     // Either node answers for every camera, with the node running it.
     Map<String, String> seenFromA = owners(portA);
@@ -239,6 +240,19 @@ class ClusterIT {
         .map(byUrl::get)
         .filter(id -> id != null)
         .collect(Collectors.groupingBy(id -> id, Collectors.counting()));
+  }
+
+  /** Hazelcast, the event bus and HTTP all listen where cluster.xml and the config say: loopback. */
+  private static void assertListensOnLoopbackOnly(long pid) throws Exception {
+    Process ss = new ProcessBuilder("ss", "-ltnpH").redirectErrorStream(true).start();
+    List<String> mine = new String(ss.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8)
+        .lines().filter(l -> l.contains("pid=" + pid + ",")).toList();
+    assertTrue(ss.waitFor(10, java.util.concurrent.TimeUnit.SECONDS));
+    assertTrue(mine.size() >= 3, "HTTP, Hazelcast and the event bus: " + mine);
+    for (String line : mine) {
+      String local = line.trim().split("\\s+")[3];
+      assertTrue(local.startsWith("127.0.0.1:") || local.startsWith("[::ffff:127.0.0.1]:"), "listens beyond loopback: " + line);
+    }
   }
 
   private void assertExactlyOneFfmpegPerCamera(long forMillis) {
