@@ -8,6 +8,8 @@ import io.visionroi.config.HttpAccess;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
+import io.vertx.core.http.ClientAuth;
+import io.vertx.core.net.PfxOptions;
 import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
 
 import java.io.IOException;
@@ -28,11 +30,14 @@ final class ClusterSetup {
   private final Path file;
   private final Config hazelcast;
   private final int busPort;
+  /** The shared key of the event bus's TLS, or null for plain TCP. */
+  private final PfxOptions busKey;
 
-  private ClusterSetup(Path file, Config hazelcast, int busPort) {
+  private ClusterSetup(Path file, Config hazelcast, int busPort, PfxOptions busKey) {
     this.file = file;
     this.hazelcast = hazelcast;
     this.busPort = busPort;
+    this.busKey = busKey;
   }
 
   /** Reads the Hazelcast config; a missing or broken file is a {@link ConfigException} naming it. */
@@ -40,6 +45,7 @@ final class ClusterSetup {
     // Hazelcast logs through SLF4J (our logback) even before it has read cluster.xml, which says so too.
     System.setProperty("hazelcast.logging.type", "slf4j");
     int busPort = busPort(System.getenv("CLUSTER_BUS_PORT"));
+    PfxOptions busKey = busKey(System.getenv("CLUSTER_KEYSTORE"), System.getenv("CLUSTER_KEYSTORE_PASSWORD"));
     String fromEnv = System.getenv("CLUSTER_CONFIG");
     Path beside = serviceConfig.toAbsolutePath().resolveSibling("cluster.xml");
     Path file = fromEnv != null && !fromEnv.isBlank() ? Path.of(fromEnv) : Files.isRegularFile(beside) ? beside : null;
@@ -50,7 +56,7 @@ final class ClusterSetup {
       }
       Config hazelcast = new XmlConfigBuilder(in).build();
       requireOwnNameBeyondLoopback(hazelcast, file);
-      return new ClusterSetup(file, hazelcast, busPort);
+      return new ClusterSetup(file, hazelcast, busPort, busKey);
     } catch (IOException | InvalidConfigurationException e) {
       throw new ConfigException(List.of("cluster: " + (file == null ? "built-in cluster.xml" : file) + ": "
           + e.getMessage()));
@@ -73,6 +79,29 @@ final class ClusterSetup {
     }
   }
 
+  /**
+   * One PKCS#12 key store shared by all members: each presents its key and trusts only that key, so the
+   * event bus is encrypted and only members that hold the key can talk on it.
+   */
+  private static PfxOptions busKey(String path, String password) {
+    if (path == null || path.isBlank()) {
+      return null;
+    }
+    if (!Files.isReadable(Path.of(path))) {
+      throw new ConfigException(List.of("CLUSTER_KEYSTORE: '" + path + "' is not a readable file"));
+    }
+    if (password == null) {
+      throw new ConfigException(List.of("CLUSTER_KEYSTORE_PASSWORD: required with CLUSTER_KEYSTORE"));
+    }
+    try {
+      java.security.KeyStore.getInstance(Path.of(path).toFile(), password.toCharArray());
+    } catch (IOException | java.security.GeneralSecurityException e) {
+      throw new ConfigException(List.of("CLUSTER_KEYSTORE: '" + path + "' cannot be opened with"
+          + " CLUSTER_KEYSTORE_PASSWORD as a PKCS#12 key store: " + e.getMessage()));
+    }
+    return new PfxOptions().setPath(path).setPassword(password);
+  }
+
   private static int busPort(String given) {
     if (given == null || given.isBlank()) {
       return 0;
@@ -90,7 +119,8 @@ final class ClusterSetup {
 
   /** Where the config came from, for the log. */
   String source() {
-    return file == null ? "built-in cluster.xml (members on 127.0.0.1)" : file.toString();
+    return (file == null ? "built-in cluster.xml (members on 127.0.0.1)" : file.toString())
+        + (busKey == null ? ", event bus in plain TCP" : ", event bus over TLS");
   }
 
   /**
@@ -101,6 +131,10 @@ final class ClusterSetup {
     HazelcastClusterManager manager = new HazelcastClusterManager(hazelcast);
     VertxOptions options = Service.vertxOptions();
     options.getEventBusOptions().setPort(busPort);
+    if (busKey != null) {
+      options.getEventBusOptions().setSsl(true).setKeyCertOptions(busKey).setTrustOptions(busKey)
+          .setClientAuth(ClientAuth.REQUIRED);
+    }
     return Vertx.builder().with(options).withClusterManager(manager).buildClustered()
         .map(vertx -> new Joined(vertx, manager));
   }

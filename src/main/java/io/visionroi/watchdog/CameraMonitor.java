@@ -20,7 +20,7 @@ import io.visionroi.config.StreamSettings;
  * {@code firstFrameTimeout} unless it exits, because killing it would only start the wait over; the camera
  * still turns {@code outage} after {@code outageGrace} without video. A generation that exits is replaced
  * at the {@link RestartPacing} pace ({@code outageRetry} during the first 30 s, then slower); a camera that
- * was live is in outage from that moment. An exit before any frame with an error that retrying will not fix
+ * was live is {@code starting} again from that moment, never live without an ffmpeg. An exit before any frame with an error that retrying will not fix
  * (a wrong password or path, a missing file) makes the camera failed, retried slowly. While the camera is in
  * trouble, its viewers are sent away again every {@code outageRetry}. The first frame makes it live.
  */
@@ -182,9 +182,10 @@ final class CameraMonitor {
     if (!delivered && FailureClassifier.isPermanent(error, camera.source())) {
       return fail(now, error);
     }
-    // No ffmpeg, no video: a live camera is in outage now, not after the grace.
+    // No ffmpeg, no video: a live camera is starting again (viewers stay for a quick reconnect), and in
+    // outage once outageGrace has passed without video.
     Decision change = state == CameraState.LIVE
-        ? enterOutage(now, error != null ? error : "ffmpeg exited") : Decision.NONE;
+        ? moveTo(now, CameraState.STARTING, error != null ? error : "ffmpeg exited") : Decision.NONE;
     return new Decision(now >= nextStartAt ? start(now) : null, change.transition(), change.announce());
   }
 

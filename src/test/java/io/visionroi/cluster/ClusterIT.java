@@ -79,7 +79,8 @@ class ClusterIT {
     int portA = a.awaitStarted(START_MILLIS);
     int portB = awaitSpread(a, b);
     assertExactlyOneFfmpegPerCamera(3000);
-    assertListensOnLoopbackOnly(a.pid());
+    List<Integer> ports = assertListensOnLoopbackOnly(a.pid());
+    assertEventBusSpeaksTlsWithTheMembersKey(ports, portA);
 
     // Either node answers for every camera, with the node running it.
     Map<String, String> seenFromA = owners(portA);
@@ -243,15 +244,42 @@ class ClusterIT {
   }
 
   /** Hazelcast, the event bus and HTTP all listen where cluster.xml and the config say: loopback. */
-  private static void assertListensOnLoopbackOnly(long pid) throws Exception {
+  private static List<Integer> assertListensOnLoopbackOnly(long pid) throws Exception {
     Process ss = new ProcessBuilder("ss", "-ltnpH").redirectErrorStream(true).start();
     List<String> mine = new String(ss.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8)
         .lines().filter(l -> l.contains("pid=" + pid + ",")).toList();
     assertTrue(ss.waitFor(10, java.util.concurrent.TimeUnit.SECONDS));
     assertTrue(mine.size() >= 3, "HTTP, Hazelcast and the event bus: " + mine);
+    List<Integer> ports = new ArrayList<>();
     for (String line : mine) {
       String local = line.trim().split("\\s+")[3];
       assertTrue(local.startsWith("127.0.0.1:") || local.startsWith("[::ffff:127.0.0.1]:"), "listens beyond loopback: " + line);
+      ports.add(Integer.parseInt(local.substring(local.lastIndexOf(':') + 1)));
+    }
+    return ports;
+  }
+
+  /** The event-bus port (neither HTTP nor Hazelcast's 5701-5720) answers TLS with the cluster's own key. */
+  private static void assertEventBusSpeaksTlsWithTheMembersKey(List<Integer> ports, int httpPort) throws Exception {
+    int bus = ports.stream().filter(p -> p != httpPort && (p < 5701 || p > 5720)).findFirst().orElseThrow();
+    javax.net.ssl.SSLContext tls = javax.net.ssl.SSLContext.getInstance("TLS");
+    tls.init(null, new javax.net.ssl.TrustManager[] {new javax.net.ssl.X509TrustManager() {
+      public void checkClientTrusted(java.security.cert.X509Certificate[] chain, String auth) {
+      }
+
+      public void checkServerTrusted(java.security.cert.X509Certificate[] chain, String auth) {
+      }
+
+      public java.security.cert.X509Certificate[] getAcceptedIssuers() {
+        return new java.security.cert.X509Certificate[0];
+      }
+    }}, null);
+    try (javax.net.ssl.SSLSocket socket = (javax.net.ssl.SSLSocket) tls.getSocketFactory().createSocket("127.0.0.1", bus)) {
+      socket.setSoTimeout(5000);
+      socket.startHandshake();
+      String subject = ((java.security.cert.X509Certificate) socket.getSession().getPeerCertificates()[0])
+          .getSubjectX500Principal().getName();
+      assertEquals("CN=visionroi-test", subject, "the event bus is TLS with the members' key");
     }
   }
 

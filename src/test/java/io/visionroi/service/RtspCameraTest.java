@@ -145,7 +145,9 @@ class RtspCameraTest {
     service = RunningService.start(config(2, 1, camera("gate", camera.url())));
     assertTrue(awaitState("gate", "live", 15_000), "live: " + status("gate"));
     camera.stop();
-    assertTrue(awaitState("gate", "outage", 1500), "an exited ffmpeg is not live: " + status("gate"));
+    assertTrue(Processes.waitFor(1500, () -> !"live".equals(status("gate").getString("state"))),
+        "an exited ffmpeg is not live: " + status("gate"));
+    assertTrue(awaitState("gate", "outage", 2000 + 2000), "an outage after outageGrace: " + status("gate"));
     assertTrue(Processes.waitFor(3000, () -> String.valueOf(status("gate").getString("lastError"))
         .contains("Connection refused")), "refused while it is down: " + status("gate"));
     Thread.sleep(3000);

@@ -28,6 +28,8 @@ public final class ClusterNodes implements AutoCloseable {
   /** conf/cluster.xml with a cluster name of its own: a developer's cluster on this machine never joins. */
   private final String clusterXml;
   public final List<JarProcess> nodes = new ArrayList<>();
+  /** The event bus's shared key: the nodes talk over TLS, as a production cluster should. */
+  private final Path keystore;
 
   /** @param config the service config every node gets; its http part is replaced by 127.0.0.1, any port */
   public ClusterNodes(Path dir, JsonObject config) throws IOException {
@@ -35,7 +37,29 @@ public final class ClusterNodes implements AutoCloseable {
     this.config = config.copy().put("http", new JsonObject().put("host", "127.0.0.1").put("port", 0));
     this.clusterXml = Files.readString(Path.of("conf", "cluster.xml")).replace(
         "<cluster-name>visionroi</cluster-name>", "<cluster-name>test-" + UUID.randomUUID() + "</cluster-name>");
+    this.keystore = dir.resolve("cluster.p12");
+    makeKeystore(keystore);
   }
+
+  /** A fresh key for this cluster, made with the JDK's keytool. */
+  private static void makeKeystore(Path file) throws IOException {
+    Path javaCommand = Path.of(ProcessHandle.current().info().command().orElseThrow(() -> new IOException("no java command")));
+    Process keytool = new ProcessBuilder(javaCommand.resolveSibling("keytool").toString(), "-genkeypair", "-alias", "member",
+        "-keyalg", "EC", "-groupname", "secp256r1", "-dname", "CN=visionroi-test", "-validity", "2",
+        "-storetype", "PKCS12", "-keystore", file.toString(), "-storepass", KEYSTORE_PASSWORD)
+        .redirectErrorStream(true).start();
+    try {
+      String out = new String(keytool.getInputStream().readAllBytes());
+      if (!keytool.waitFor(30, java.util.concurrent.TimeUnit.SECONDS) || keytool.exitValue() != 0) {
+        throw new IOException("keytool failed: " + out);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IOException(e);
+    }
+  }
+
+  private static final String KEYSTORE_PASSWORD = "test-only-" + UUID.randomUUID();
 
   /** Starts a node with its own directory (config, cluster.xml beside it, run dir). */
   public JarProcess start(String name) throws IOException {
@@ -44,7 +68,8 @@ public final class ClusterNodes implements AutoCloseable {
     Files.writeString(home.resolve("cluster.xml"), clusterXml);
     JarProcess node = JarProcess.startRaw(home,
         List.of("--config", home.resolve("config.json").toString(), "--cluster"),
-        "VISIONROI_RUN_DIR=" + home.resolve("run"), "NODE_NAME=");
+        "VISIONROI_RUN_DIR=" + home.resolve("run"), "NODE_NAME=", "CLUSTER_KEYSTORE=" + keystore,
+        "CLUSTER_KEYSTORE_PASSWORD=" + KEYSTORE_PASSWORD);
     nodes.add(node);
     return node;
   }

@@ -106,18 +106,21 @@ class CameraMonitorTest {
   }
 
   @Test
-  void aLiveCameraWhoseFfmpegExitsIsInOutageAtOnceAndRestarted() {
+  void aLiveCameraWhoseFfmpegExitsIsStartingAtOnceAndRestarted() {
     goLive();
     monitor.onFrame(9000, 1);
     CameraMonitor.Decision d = monitor.onExited(9500, 1, "rtsp://u:***@cam/x: End of file");
-    assertEquals(CameraState.OUTAGE, d.transition().to(), "no ffmpeg is no video: not live for another grace");
+    assertEquals(CameraState.STARTING, d.transition().to(), "no ffmpeg is no video: not live for another grace");
     assertEquals("rtsp://u:***@cam/x: End of file", d.transition().reason());
-    assertTrue(d.announce());
+    assertTrue(d.announce(), "viewers hear of it, and stay for a quick reconnect");
     assertEquals(new FfmpegOrder(FfmpegAction.START, 2), d.order(), "a camera live for long is restarted at once");
     monitor.onStarted(2, 102);
     monitor.onExited(9700, 2, "Connection refused");
     assertNull(monitor.tick(10_900).action());
     assertEquals(FfmpegAction.START, monitor.tick(11_000).action(), "1.5 s after the previous start");
+    monitor.onExited(11_100, 3, "Connection refused");
+    assertNull(monitor.tick(12_400).transition());
+    assertEquals(CameraState.OUTAGE, monitor.tick(12_500).transition().to(), "outageGrace after the last frame");
   }
 
   @Test
