@@ -81,6 +81,7 @@ class ClusterIT {
     assertExactlyOneFfmpegPerCamera(3000);
     List<Integer> ports = assertListensOnLoopbackOnly(a.pid());
     assertEventBusSpeaksTlsWithTheMembersKey(ports, portA);
+    assertAClientWithTheShippedNameIsTurnedAway(ports);
 
     // Either node answers for every camera, with the node running it.
     Map<String, String> seenFromA = owners(portA);
@@ -257,6 +258,22 @@ class ClusterIT {
       ports.add(Integer.parseInt(local.substring(local.lastIndexOf(':') + 1)));
     }
     return ports;
+  }
+
+  /**
+   * Hazelcast's members do not authenticate: the cluster's own name is what turns a stranger's client away.
+   * One that knows only the shipped name ("visionroi") does not get in.
+   */
+  private static void assertAClientWithTheShippedNameIsTurnedAway(List<Integer> ports) {
+    int hazelcast = ports.stream().filter(p -> p >= 5701 && p <= 5720).findFirst().orElseThrow();
+    com.hazelcast.client.config.ClientConfig client = new com.hazelcast.client.config.ClientConfig();
+    client.setClusterName("visionroi");
+    client.setProperty("hazelcast.logging.type", "none");
+    client.getNetworkConfig().addAddress("127.0.0.1:" + hazelcast);
+    client.getConnectionStrategyConfig().getConnectionRetryConfig().setClusterConnectTimeoutMillis(2000);
+    IllegalStateException refused = org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class,
+        () -> com.hazelcast.client.HazelcastClient.newHazelcastClient(client).shutdown());
+    assertTrue(refused.getMessage().contains("Unable to connect"), refused.getMessage());
   }
 
   /** The event-bus port (neither HTTP nor Hazelcast's 5701-5720) answers TLS with the cluster's own key. */
