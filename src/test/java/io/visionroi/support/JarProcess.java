@@ -41,16 +41,35 @@ public final class JarProcess implements AutoCloseable {
 
   /** Writes {@code config} (http on 127.0.0.1, a free port) to {@code dir} and starts the jar with it. */
   public static JarProcess start(Path dir, JsonObject config, String... env) throws IOException {
+    return startWith(List.of(), dir, List.of("--config", writeConfig(dir, config).toString()), env);
+  }
+
+  /**
+   * The same, as {@code scripts/run.sh &} from a script starts it: SIGINT ignored from the start (which the
+   * JVM would keep), then reset by {@code env --default-signal=INT} as run.sh does.
+   */
+  public static JarProcess startAsBackgroundJob(Path dir, JsonObject config) throws IOException {
+    return startWith(List.of("bash", "-c", "trap '' INT; exec env --default-signal=INT \"$0\" \"$@\""), dir,
+        List.of("--config", writeConfig(dir, config).toString()));
+  }
+
+  private static Path writeConfig(Path dir, JsonObject config) throws IOException {
     Path file = dir.resolve("config.json");
     Files.writeString(file, config.copy().put("http", new JsonObject().put("host", "127.0.0.1").put("port", 0))
         .encodePrettily());
-    return startRaw(dir, List.of("--config", file.toString()), env);
+    return file;
   }
 
   /** Starts the jar with these arguments, as they are; {@code env} is NAME=VALUE pairs. */
   public static JarProcess startRaw(Path dir, List<String> args, String... env) throws IOException {
+    return startWith(List.of(), dir, args, env);
+  }
+
+  private static JarProcess startWith(List<String> launcher, Path dir, List<String> args, String... env)
+      throws IOException {
     // The heap settings of scripts/visionroi.service: tests and benches run the jar as production does.
-    List<String> command = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"),
+    List<String> command = new ArrayList<>(launcher);
+    command.addAll(List.of(ProcessHandle.current().info().command().orElse("java"),
         "-Xms32m", "-Xmx256m", "-jar", jar().toAbsolutePath().toString()));
     command.addAll(args);
     ProcessBuilder builder = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true);
