@@ -49,10 +49,14 @@ class ConfigReloadIT {
     return "live".equals(c.getString("state")) && c.getLong("pid") != null;
   }
 
+  private long lastSize = -1;
+
   private void write(String cameras, String extra) throws Exception {
-    // A new size too, so that the change is seen even within the file system's time granularity.
-    Files.writeString(dir.resolve("config.json"), "{\"http\": {\"host\": \"127.0.0.1\", \"port\": 0}" + extra
-        + ", \"cameras\": [" + cameras + "]}\n" + " ".repeat((int) (System.nanoTime() % 50)));
+    // Always a new size too, so that the change is seen even within the file system's time granularity.
+    String json = "{\"http\": {\"host\": \"127.0.0.1\", \"port\": 0}" + extra + ", \"cameras\": [" + cameras + "]}\n";
+    String padded = json + (json.length() + 1 == lastSize ? "  " : " ");
+    lastSize = padded.length();
+    Files.writeString(dir.resolve("config.json"), padded);
   }
 
   @Test

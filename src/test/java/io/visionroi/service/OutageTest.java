@@ -64,7 +64,7 @@ class OutageTest {
     long lastFrame = viewer.frameTimes.get(viewer.frameTimes.size() - 1);
     assertEquals(1013, close.code());
     assertEquals("camera outage", close.reason());
-    assertTrue(close.atMillis() - lastFrame <= GRACE + 500,
+    assertTrue(close.atMillis() - lastFrame <= GRACE + 1500,
         "closed " + (close.atMillis() - lastFrame) + " ms after the last frame");
     assertEquals("outage", status("door").getString("state"));
 
@@ -73,7 +73,7 @@ class OutageTest {
     long connectedAt = System.currentTimeMillis();
     ViewerClient.Close lateClose = late.awaitClose(RETRY + 2000);
     assertEquals(1013, lateClose.code());
-    assertTrue(lateClose.atMillis() - connectedAt <= RETRY + 300,
+    assertTrue(lateClose.atMillis() - connectedAt <= RETRY + 1000,
         "closed " + (lateClose.atMillis() - connectedAt) + " ms after connecting");
 
     camera.thaw();

@@ -19,7 +19,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** Every viewer gets every frame it can take; a viewer that stops reading holds nobody back. */
 class SlowViewerTest {
 
-  private static final int FPS = 25;
 
   @Test
   void aStuckViewerIsClosedWith4008AndTheOthersKeepEveryFrame() throws Exception {
@@ -38,7 +37,7 @@ class SlowViewerTest {
           + "Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n")
           .getBytes(StandardCharsets.US_ASCII));
       int before = first.frames.size();
-      long begin = System.currentTimeMillis();
+      long readBefore = service.getJson("/api/cameras/big").getLong("frames");
       Thread.sleep(8000);
 
       // Everything the service sent it, read now: frames, then a close frame, then nothing more.
@@ -49,9 +48,10 @@ class SlowViewerTest {
       assertEquals(0x8, last[0], "the last thing sent is a close frame");
       assertEquals(4008, last[1]);
 
+      // Against what the service read in the same time, whatever a busy machine let ffmpeg encode.
       int got = first.frames.size() - before;
-      double seconds = (System.currentTimeMillis() - begin) / 1000.0;
-      assertTrue(got >= seconds * FPS * 0.9, got + " frames in " + seconds + " s: the stuck viewer held nobody back");
+      long read = service.getJson("/api/cameras/big").getLong("frames") - readBefore;
+      assertTrue(read > 0 && got >= read * 0.9 - 3, got + " of " + read + " frames: the stuck viewer held nobody back");
       assertTrue(Math.abs(first.frames.size() - second.frames.size()) <= 3, "equal shares");
       first.close();
       second.close();

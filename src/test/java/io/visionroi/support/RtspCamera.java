@@ -47,6 +47,7 @@ public final class RtspCamera implements AutoCloseable {
   private String user;
   private String password;
   private boolean shared;
+  private boolean seekOnPlay;
   private double jumpEverySeconds;
   private double jumpBySeconds;
   private Process process;
@@ -84,6 +85,16 @@ public final class RtspCamera implements AutoCloseable {
   /** One pipeline for all clients, as most cameras do; by default each client gets its own. */
   public RtspCamera shared() {
     this.shared = true;
+    return this;
+  }
+
+  /**
+   * GStreamer's own behaviour instead of a camera's: every client's PLAY (ffmpeg sends {@code Range:
+   * npt=0.000-}) flush-seeks the pipeline, so with {@link #shared()} each new client restarts the
+   * timestamps (and the GOP) of every client already watching.
+   */
+  public RtspCamera seekOnPlay() {
+    this.seekOnPlay = true;
     return this;
   }
 
@@ -125,6 +136,9 @@ public final class RtspCamera implements AutoCloseable {
     }
     if (shared) {
       command.add("--shared");
+    }
+    if (seekOnPlay) {
+      command.add("--seek-on-play");
     }
     if (jumpEverySeconds > 0) {
       command.addAll(List.of("--jump-every", Double.toString(jumpEverySeconds),
