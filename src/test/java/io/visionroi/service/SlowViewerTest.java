@@ -19,7 +19,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** Every viewer gets every frame it can take; a viewer that stops reading holds nobody back. */
 class SlowViewerTest {
 
-
   @Test
   void aStuckViewerIsClosedWith4008AndTheOthersKeepEveryFrame() throws Exception {
     try (RunningService service = RunningService.start(new JsonObject("""
