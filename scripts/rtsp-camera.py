@@ -2,14 +2,20 @@
 """A loopback RTSP test camera (GStreamer's RTSP server), for tests, benches and trials by hand.
 
   python3 scripts/rtsp-camera.py --port 18654 [--codec h264|h265|mjpeg] [--gop 2] [--fps 15]
-      [--size 640x480] [--path /cam] [--user U --password PW] [--shared] [--jump-every S [--jump-by S]]
+      [--size 640x480] [--path /cam] [--user U --password PW] [--shared] [--seek-on-play]
+      [--jump-every S [--jump-by S]]
 
 Serves a moving test pattern at rtsp://127.0.0.1:PORT/PATH over RTSP/TCP (interleaved) and RTP/UDP,
 prints one line "ready rtsp://127.0.0.1:PORT/PATH" once it listens, and stops on SIGTERM or SIGINT.
 --port 0 takes a free port (the ready line names it). Any other path gives 404; with --user, a wrong
-or missing password gives 401. --shared: one pipeline for all clients, as most cameras do (default:
-one per client). --jump-every: every S seconds the RTP timestamps step back by --jump-by seconds,
-like a camera whose clock is reset.
+or missing password gives 401.
+--shared: one pipeline for all clients, as a camera has: a client joining while another watches
+starts mid-GOP. It still runs only while someone watches (the next client after the last one left
+gets a fresh pipeline, key frame first). Default: a fresh pipeline per client.
+--seek-on-play: GStreamer's own behaviour, unlike a camera: each PLAY restarts the pipeline, so with
+--shared every new client makes the timestamps of those already watching jump back.
+--jump-every: every S seconds the timestamps step back by --jump-by seconds, like a camera whose
+clock is reset.
 """
 import argparse
 import ctypes
@@ -49,6 +55,8 @@ def parse_args():
     p.add_argument('--user')
     p.add_argument('--password')
     p.add_argument('--shared', action='store_true', help='one pipeline for all clients')
+    p.add_argument('--seek-on-play', action='store_true',
+                   help="let each client's PLAY restart the pipeline (GStreamer's default)")
     p.add_argument('--jump-every', type=float, default=0, help='step timestamps back every S seconds')
     p.add_argument('--jump-by', type=float, default=10, help='how far back, in seconds')
     a = p.parse_args()
@@ -77,13 +85,22 @@ def launch_line(a):
         enc = (f'x264enc tune=zerolatency speed-preset=ultrafast key-int-max={gop} bitrate=1000 '
                f'sliced-threads=false threads=1 ! rtph264pay name=pay0 pt=96 config-interval=-1')
     elif a.codec == 'h265':
-        # key-int-max alone leaves x265's min-keyint scene-cut logic free to add key frames.
+        # A fixed GOP: no extra key frames at scene cuts, none earlier than keyint.
         enc = (f'x265enc tune=zerolatency speed-preset=ultrafast key-int-max={gop} bitrate=1000 '
                f'option-string="keyint={gop}:min-keyint={gop}:scenecut=0" ! '
                f'rtph265pay name=pay0 pt=96 config-interval=-1')
     else:
         enc = 'jpegenc quality=80 ! rtpjpegpay name=pay0 pt=26'
     return f'( {raw} ! {enc} )'
+
+
+def not_seekable(_pad, info):
+    """Answers the pipeline's seekability query with no, as a live camera would. Otherwise the
+    server honours the Range: npt=0.000- of every PLAY (ffmpeg sends one) with a flushing seek, which
+    on a shared pipeline restarts the encoder and the timestamps of every client already watching."""
+    if info.get_query().type != Gst.QueryType.SEEKING:
+        return Gst.PadProbeReturn.OK
+    return Gst.PadProbeReturn.HANDLED  # answered as created: not seekable (Python may not write it)
 
 
 class JumpingClock:
@@ -129,12 +146,13 @@ def main():
     pool.add_range(HOST, HOST, 20000, 59999, 0)
     factory.set_address_pool(pool)
 
-    if a.jump_every > 0:
-        def on_media(_factory, media):
-            jumper = JumpingClock(a.jump_every, a.jump_by)
-            pay = media.get_element().get_by_name('pay0')
-            pay.get_static_pad('sink').add_probe(Gst.PadProbeType.BUFFER, jumper.probe)
-        factory.connect('media-configure', on_media)
+    def on_media(_factory, media):
+        pay_in = media.get_element().get_by_name('pay0').get_static_pad('sink')
+        if not a.seek_on_play:
+            pay_in.add_probe(Gst.PadProbeType.QUERY_UPSTREAM, not_seekable)
+        if a.jump_every > 0:
+            pay_in.add_probe(Gst.PadProbeType.BUFFER, JumpingClock(a.jump_every, a.jump_by).probe)
+    factory.connect('media-configure', on_media)
 
     if a.user is not None:
         # Basic auth: only this user's token carries the role that may see and build the media;

@@ -29,7 +29,9 @@ public final class FfmpegCommand {
       case LAVFI -> args.addAll(List.of("-re", "-f", "lavfi"));
       case DEVICE -> args.addAll(List.of("-f", "v4l2"));
       case RTSP -> {
-        args.addAll(List.of("-fflags", "nobuffer", "-rtsp_transport", camera.rtspTransport()));
+        // The SDP names the codec: stop probing at the first packet, and keep it (-fflags nobuffer would
+        // drop what probing read, keyframe included, and wait a whole keyframe interval for the next).
+        args.addAll(List.of("-probesize", "32", "-rtsp_transport", camera.rtspTransport()));
         if (timeout) {
           args.addAll(List.of("-timeout", timeoutMicros));
         }
@@ -53,6 +55,8 @@ public final class FfmpegCommand {
     } else {
       List<String> filters = new ArrayList<>();
       if (camera.fps() != null) {
+        // The rate cap counts on the wall clock, not on the camera's timestamps, which jump.
+        filters.add("setpts=(RTCTIME-RTCSTART)/(TB*1000000)");
         filters.add(String.format(Locale.ROOT, "fps=%s", trim(camera.fps())));
       }
       if (camera.width() != null || camera.height() != null) {
@@ -60,12 +64,13 @@ public final class FfmpegCommand {
         filters.add("scale=" + (camera.width() == null ? "-2" : camera.width()) + ":"
             + (camera.height() == null ? "-2" : camera.height()));
       }
-      if (!filters.isEmpty()) {
-        args.addAll(List.of("-vf", String.join(",", filters)));
-      }
-      // passthrough: one JPEG per decoded picture, whatever its timestamp. The mjpeg muxer's default is a
-      // constant frame rate, which drops every frame after a camera's timestamps jump back.
-      args.addAll(List.of("-fps_mode", "passthrough", "-c:v", "mjpeg", "-q:v", Integer.toString(camera.quality())));
+      // One JPEG per decoded picture, whatever the camera's timestamps do (they jump back when its clock
+      // is set or another client joins): numbered frames for the encoder, and no constant frame rate,
+      // which would drop every frame until the timestamps caught up again.
+      filters.add("settb=1/1000");
+      filters.add("setpts=N");
+      args.addAll(List.of("-vf", String.join(",", filters), "-enc_time_base", "1/1000", "-fps_mode", "passthrough",
+          "-c:v", "mjpeg", "-q:v", Integer.toString(camera.quality())));
     }
     // -flush_packets: each JPEG leaves ffmpeg as soon as it is ready, not when an output buffer fills.
     args.addAll(List.of("-f", "mjpeg", "-flush_packets", "1", "pipe:1"));

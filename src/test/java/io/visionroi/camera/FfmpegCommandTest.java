@@ -21,8 +21,10 @@ class FfmpegCommandTest {
         {"id": "a", "url": "rtsp://u:p@cam/1", "rtspTransport": "udp", "timeout": 5,
          "inputArgs": ["-thread_queue_size", "512"], "width": 640, "fps": 7.5, "quality": 9}"""), false);
     assertEquals(List.of("/opt/ff/ffmpeg", "-hide_banner", "-nostdin", "-nostats", "-loglevel", "level+info",
-        "-fflags", "nobuffer", "-rtsp_transport", "udp", "-timeout", "5000000", "-thread_queue_size", "512",
-        "-i", "rtsp://u:p@cam/1", "-an", "-sn", "-dn", "-vf", "fps=7.5,scale=640:-2", "-fps_mode", "passthrough", "-c:v", "mjpeg", "-q:v", "9",
+        "-probesize", "32", "-rtsp_transport", "udp", "-timeout", "5000000", "-thread_queue_size", "512",
+        "-i", "rtsp://u:p@cam/1", "-an", "-sn", "-dn",
+        "-vf", "setpts=(RTCTIME-RTCSTART)/(TB*1000000),fps=7.5,scale=640:-2,settb=1/1000,setpts=N",
+        "-enc_time_base", "1/1000", "-fps_mode", "passthrough", "-c:v", "mjpeg", "-q:v", "9",
         "-f", "mjpeg", "-flush_packets", "1", "pipe:1"), args);
   }
 

@@ -160,8 +160,33 @@ class RtspCameraTest {
   }
 
   @Test
+  void timestampsThatJumpBackDoNotStopTheVideo() throws Exception {
+    // Every 3 s the camera's clock steps back 2 s, as an NTP correction or a joining client does.
+    RtspCamera camera = open(RtspCamera.h264(1).size("320x240").jumpingBack(3, 2).start());
+    service = RunningService.start(config(2, 1, camera("clock", camera.url())));
+    assertTrue(awaitState("clock", "live", 15_000), "live: " + status("clock"));
+    try (ViewerClient viewer = service.viewer("clock")) {
+      assertTrue(viewer.awaitFrames(1, 5000));
+      int before = viewer.frames.size();
+      Thread.sleep(10_000); // three jumps
+      List<Long> times = viewer.frameTimes.subList(before, viewer.frameTimes.size());
+      long longestGap = 0;
+      for (int i = 1; i < times.size(); i++) {
+        longestGap = Math.max(longestGap, times.get(i) - times.get(i - 1));
+      }
+      assertTrue(times.size() >= 100, times.size() + " frames in 10 s of a 15 fps camera");
+      assertTrue(longestGap < 1000, "video never stopped: longest gap " + longestGap + " ms");
+    }
+    assertEquals(0, status("clock").getLong("restarts"), "no ffmpeg died of a jump: " + status("clock"));
+  }
+
+  @Test
   void everyKindOfCameraStartsAndEveryBadOneIsToldApart() throws Exception {
-    RtspCamera longGop = open(RtspCamera.h264(10).start());
+    // Shared, with a client watching already, as an NVR would: the service joins in the middle of a 10 s
+    // keyframe interval and its ffmpeg has to wait for the next keyframe.
+    RtspCamera longGop = open(RtspCamera.h264(10).size("320x240").shared().start());
+    open(otherClient(longGop.url()));
+    Thread.sleep(2000);
     RtspCamera hevcOverUdp = open(RtspCamera.h265(4).size("320x240").start());
     RtspCamera mjpeg = open(RtspCamera.mjpeg().size("320x240").start());
     RtspCamera locked = open(RtspCamera.h264(1).size("320x240").withAuth("admin", "Sup3r-Secret").start());
@@ -203,10 +228,21 @@ class RtspCameraTest {
     assertEquals(0, status("long-gop").getLong("restarts"),
         "a camera with a 10 s keyframe interval is not killed while it waits for its first keyframe");
 
-    assertEquals("outage", status("refusing").getString("state"));
+    assertTrue(awaitState("refusing", "outage", 8000), status("refusing").encode());
     assertTrue(status("refusing").getString("lastError").contains("Connection refused"), status("refusing").encode());
-    assertEquals("outage", status("blackhole").getString("state"));
+    assertTrue(awaitState("blackhole", "outage", 8000), status("blackhole").encode());
     assertTrue(blackhole.accepted() >= 1);
+  }
+
+  /** Another client of the camera, as an NVR recording it: a plain ffmpeg reading it to nowhere. */
+  private static AutoCloseable otherClient(String url) throws Exception {
+    Process client = new ProcessBuilder("setpriv", "--pdeathsig", "KILL", "--", "ffmpeg", "-hide_banner", "-nostdin",
+        "-loglevel", "quiet", "-rtsp_transport", "tcp", "-i", url, "-c", "copy", "-f", "null", "-")
+        .redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+    return () -> {
+      client.destroyForcibly();
+      client.waitFor();
+    };
   }
 
   private static String commandLine(long pid) throws Exception {
