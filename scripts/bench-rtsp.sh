@@ -11,7 +11,4 @@ cd "$(dirname "$0")/.."
 . scripts/lib.sh
 ensure_tools
 ensure_rtsp_camera
-build_bench
-# shellcheck disable=SC2086 # BENCH_JAVA_OPTS is a list of options
-java ${BENCH_JAVA_OPTS:-} -Dvisionroi.jar=target/visionroi.jar \
-  -cp "target/test-classes:target/classes:$(cat target/test-classpath.txt)" io.visionroi.bench.RtspBench "$@"
+run_bench io.visionroi.bench.RtspBench "$@"

@@ -78,10 +78,12 @@ build_bench() {
 }
 
 # Runs one bench class against the packaged jar (after build_bench): bench_java CLASS [ARGS...]
+# BENCH_JAVA_OPTS adds options for the bench's JVM (e.g. -Drtsp.soak.seconds=30 for a short run).
 bench_java() {
   local class=$1
   shift
-  java -Dvisionroi.jar=target/visionroi.jar -cp "target/test-classes:target/classes:$(cat target/test-classpath.txt)" \
+  # shellcheck disable=SC2086 # BENCH_JAVA_OPTS is a list of options
+  java ${BENCH_JAVA_OPTS:-} -Dvisionroi.jar=target/visionroi.jar -cp "target/test-classes:target/classes:$(cat target/test-classpath.txt)" \
     "$class" "$@"
 }
 
