@@ -9,14 +9,21 @@ import io.vertx.core.json.JsonObject;
  *
  * @param action     what to do
  * @param generation for {@link FfmpegAction#START}: the number of the new generation
+ * @param askFirst   for {@link FfmpegAction#START} of a camera in trouble: start ffmpeg only if the camera
+ *                   answers a cheap question first (a retry of a dead camera then costs no ffmpeg start)
  */
-public record FfmpegOrder(FfmpegAction action, long generation) {
+public record FfmpegOrder(FfmpegAction action, long generation, boolean askFirst) {
+
+  public FfmpegOrder(FfmpegAction action, long generation) {
+    this(action, generation, false);
+  }
 
   public JsonObject toJson() {
-    return new JsonObject().put("action", action.name()).put("generation", generation);
+    return new JsonObject().put("action", action.name()).put("generation", generation).put("askFirst", askFirst);
   }
 
   public static FfmpegOrder fromJson(JsonObject json) {
-    return new FfmpegOrder(FfmpegAction.valueOf(json.getString("action")), json.getLong("generation"));
+    return new FfmpegOrder(FfmpegAction.valueOf(json.getString("action")), json.getLong("generation"),
+        json.getBoolean("askFirst", false));
   }
 }

@@ -18,6 +18,7 @@ import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -86,7 +87,7 @@ public class CameraVerticle extends AbstractVerticle {
         FfmpegOrder newest = wanted;
         wanted = null;
         switch (newest.action()) {
-          case START -> startGeneration(newest.generation());
+          case START -> startGeneration(newest.generation(), newest.askFirst());
           case STOP -> ensureFfmpegGone();
         }
       });
@@ -115,9 +116,16 @@ public class CameraVerticle extends AbstractVerticle {
     }
   }
 
-  private void startGeneration(long gen) {
+  private void startGeneration(long gen, boolean askFirst) {
     ensureFfmpegGone();
     generation = gen;
+    if (askFirst && RtspAnswer.applies(camera)) {
+      Optional<String> silent = RtspAnswer.problem(camera);
+      if (silent.isPresent()) {
+        report(new FfmpegEvent(FfmpegEvent.Kind.EXITED, gen, -1, silent.get(), List.of()));
+        return;
+      }
+    }
     copying = copiesSource();
     List<String> command = FfmpegCommand.forCamera(ffmpegPath, camera, copying);
     FfmpegProcess started;

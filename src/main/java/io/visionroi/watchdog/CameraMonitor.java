@@ -286,7 +286,7 @@ final class CameraMonitor {
     pid = -1; // the new ffmpeg's pid comes with its STARTED event
     lastStartAt = now;
     nextStartAt = now + pacing.nextSpacing(quietFor(now), state == CameraState.FAILED);
-    return new FfmpegOrder(FfmpegAction.START, generation);
+    return new FfmpegOrder(FfmpegAction.START, generation, state.sendsViewersAway());
   }
 
   private Decision moveTo(long now, CameraState to, String why) {

@@ -195,6 +195,8 @@ class RtspCameraTest {
     try (ServerSocket free = new ServerSocket(0)) {
       refusing = free.getLocalPort();
     }
+    SessionWatch refusedSpawns = open(new SessionWatch(":" + refusing + "/"));
+    SessionWatch blackholeSpawns = open(new SessionWatch(":" + blackhole.port() + "/"));
     service = RunningService.start(config(3.5, 1.5,
         camera("long-gop", longGop.url()),
         camera("hevc-udp", hevcOverUdp.url()).put("rtspTransport", "udp"),
@@ -204,6 +206,7 @@ class RtspCameraTest {
         camera("wrong-path", "rtsp://admin:Sup3r-Secret@127.0.0.1:" + locked.port() + "/nothing"),
         camera("blackhole", blackhole.url()),
         camera("refusing", "rtsp://127.0.0.1:" + refusing + "/cam")));
+    long startedAt = System.currentTimeMillis();
 
     assertTrue(awaitState("wrong-password", "failed", 10_000), status("wrong-password").encode());
     JsonObject wrongPassword = status("wrong-password");
@@ -232,6 +235,14 @@ class RtspCameraTest {
     assertTrue(status("refusing").getString("lastError").contains("Connection refused"), status("refusing").encode());
     assertTrue(awaitState("blackhole", "outage", 8000), status("blackhole").encode());
     assertTrue(blackhole.accepted() >= 1);
+    // In an outage a retry asks the camera first (one RTSP OPTIONS) and starts no ffmpeg while it does not
+    // answer: dead cameras cost next to nothing.
+    Thread.sleep(Math.max(0, 14_000 - (System.currentTimeMillis() - startedAt)));
+    refusedSpawns.close();
+    blackholeSpawns.close();
+    assertTrue(refusedSpawns.started() <= 4, refusedSpawns.started() + " ffmpeg for a refusing camera in 14 s");
+    assertTrue(blackholeSpawns.started() <= 1, blackholeSpawns.started() + " ffmpeg for a blackholed camera in 14 s");
+    assertTrue(blackhole.accepted() >= 2, "asked again: " + blackhole.accepted());
   }
 
   /** Another client of the camera, as an NVR recording it: a plain ffmpeg reading it to nowhere. */

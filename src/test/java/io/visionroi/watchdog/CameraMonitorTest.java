@@ -62,7 +62,7 @@ class CameraMonitorTest {
 
   @Test
   void aStartingGenerationIsLeftToConnectUntilFirstFrameTimeout() {
-    assertEquals(new FfmpegOrder(FfmpegAction.START, 1), monitor.begin(0).order());
+    assertEquals(new FfmpegOrder(FfmpegAction.START, 1, false), monitor.begin(0).order(), "a first start asks nothing");
     monitor.onStarted(1, 100);
     CameraMonitor.Decision atGrace = monitor.tick(3500);
     assertEquals(CameraState.OUTAGE, atGrace.transition().to(), "viewers hear of it after outageGrace");
@@ -71,7 +71,8 @@ class CameraMonitorTest {
       assertNull(monitor.tick(t).action(), "not replaced at " + t);
     }
     CameraMonitor.Decision replaced = monitor.tick(20_000);
-    assertEquals(new FfmpegOrder(FfmpegAction.START, 2), replaced.order(), "replaced after firstFrameTimeout");
+    assertEquals(new FfmpegOrder(FfmpegAction.START, 2, true), replaced.order(),
+        "replaced after firstFrameTimeout, asking the camera first now that it is in outage");
     assertTrue(monitor.status(20_000, "n").lastError().contains("stream.firstFrameTimeout"));
     monitor.onStarted(2, 101);
     assertEquals(CameraState.LIVE, monitor.onFrame(21_000, 2).transition().to());
@@ -86,7 +87,7 @@ class CameraMonitorTest {
     assertNull(monitor.tick(5500).action(), "still connecting: left alone");
     assertNull(monitor.tick(12_000).action());
     CameraMonitor.Decision exited = monitor.onExited(12_100, 2, "rtsp://u:***@cam/x: Connection timed out");
-    assertEquals(new FfmpegOrder(FfmpegAction.START, 3), exited.order(), "exited long after the last start: at once");
+    assertEquals(new FfmpegOrder(FfmpegAction.START, 3, true), exited.order(), "exited long after the last start: at once");
     monitor.onStarted(3, 102);
     assertNull(monitor.onExited(12_200, 3, "Connection refused").action());
     assertNull(monitor.tick(13_500).action());
