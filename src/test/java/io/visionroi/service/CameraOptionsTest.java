@@ -18,12 +18,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** Per-camera options with real ffmpeg: on-demand start and stop, MJPEG pass-through, disabled cameras. */
 class CameraOptionsTest {
 
-  private static JsonObject status(RunningService service, String id) {
-    try {
-      return service.getJson("/api/cameras/" + id);
-    } catch (Exception e) {
-      throw new IllegalStateException(e);
-    }
   }
 
   private static String commandLine(long pid) throws Exception {
@@ -36,18 +30,18 @@ class CameraOptionsTest {
         {"cameras": [{"id": "lazy", "url": "lavfi:testsrc2=size=160x120:rate=10", "onDemand": true, "idleStop": 1},
                      {"id": "off", "url": "lavfi:testsrc2", "enabled": false}]}"""))) {
       Thread.sleep(1000);
-      assertEquals("stopped", status(service, "lazy").getString("state"));
-      assertNull(status(service, "lazy").getValue("pid"), "no ffmpeg before a viewer comes");
+      assertEquals("stopped", service.status("lazy").getString("state"));
+      assertNull(service.status("lazy").getValue("pid"), "no ffmpeg before a viewer comes");
 
       ViewerClient viewer = service.viewer("lazy");
       assertTrue(viewer.awaitFrames(3, 5000), "the first viewer starts it");
-      long pid = status(service, "lazy").getLong("pid");
-      assertEquals("live", status(service, "lazy").getString("state"));
+      long pid = service.status("lazy").getLong("pid");
+      assertEquals("live", service.status("lazy").getString("state"));
       viewer.close();
       assertTrue(Processes.waitFor(4000, () -> !Processes.isRunning(pid)), "stopped after idleStop without viewer");
-      assertEquals("stopped", status(service, "lazy").getString("state"));
+      assertEquals("stopped", service.status("lazy").getString("state"));
 
-      JsonObject off = status(service, "off");
+      JsonObject off = service.status("off");
       assertEquals("stopped", off.getString("state"));
       assertEquals("disabled in the config", off.getString("reason"));
     }
@@ -58,8 +52,8 @@ class CameraOptionsTest {
     try (FakeMjpegCamera camera = new FakeMjpegCamera("320x240").start();
          RunningService service = RunningService.start(new JsonObject(
              "{\"cameras\": [{\"id\": \"mj\", \"url\": \"" + camera.url() + "\"}]}"))) {
-      assertTrue(Processes.waitFor(15_000, () -> "live".equals(status(service, "mj").getString("state"))));
-      long pid = status(service, "mj").getLong("pid");
+      assertTrue(Processes.waitFor(15_000, () -> "live".equals(service.status("mj").getString("state"))));
+      long pid = service.status("mj").getLong("pid");
       String args = commandLine(pid);
       assertTrue(args.contains("-c:v copy"), args);
       assertFalse(args.contains("-q:v"), args);

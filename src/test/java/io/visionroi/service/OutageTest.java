@@ -39,23 +39,11 @@ class OutageTest {
     }
   }
 
-  private JsonObject status(String id) {
-    try {
-      return service.getJson("/api/cameras/" + id);
-    } catch (Exception e) {
-      throw new IllegalStateException(e);
-    }
-  }
-
-  private boolean awaitState(String id, String state, long timeoutMillis) {
-    return Processes.waitFor(timeoutMillis, () -> state.equals(status(id).getString("state")));
-  }
-
   @Test
   void frozenCameraClosesViewersWith1013AndVideoComesBackAfterThaw() throws Exception {
     camera = new FakeMjpegCamera("320x240").start();
     service = RunningService.start(config("[{\"id\": \"door\", \"url\": \"" + camera.url() + "\"}]"));
-    assertTrue(awaitState("door", "live", 10_000), "live from the fake camera");
+    assertTrue(service.awaitState("door", "live", 10_000), "live from the fake camera");
 
     ViewerClient viewer = service.viewer("door");
     assertTrue(viewer.awaitFrames(3, 5000));
@@ -66,7 +54,7 @@ class OutageTest {
     assertEquals("camera outage", close.reason());
     assertTrue(close.atMillis() - lastFrame <= GRACE + 1500,
         "closed " + (close.atMillis() - lastFrame) + " ms after the last frame");
-    assertEquals("outage", status("door").getString("state"));
+    assertEquals("outage", service.status("door").getString("state"));
 
     // A viewer that comes during the outage is sent away within outageRetry.
     ViewerClient late = service.viewer("door");
@@ -82,32 +70,32 @@ class OutageTest {
     assertTrue(back.awaitFrames(5, 3000));
     back.frames.forEach(f -> assertTrue(ViewerClient.isJpeg(f)));
     back.close();
-    assertEquals("live", status("door").getString("state"));
+    assertEquals("live", service.status("door").getString("state"));
   }
 
   @Test
   void cameraStoppedAndStartedAgainComesBackLive() throws Exception {
     camera = new FakeMjpegCamera("320x240").start();
     service = RunningService.start(config("[{\"id\": \"gate\", \"url\": \"" + camera.url() + "\"}]"));
-    assertTrue(awaitState("gate", "live", 10_000));
+    assertTrue(service.awaitState("gate", "live", 10_000));
     camera.stop();
-    assertTrue(awaitState("gate", "outage", GRACE + 1500));
-    assertTrue(Processes.waitFor(3000, () -> status("gate").getString("lastError") != null));
+    assertTrue(service.awaitState("gate", "outage", GRACE + 1500));
+    assertTrue(Processes.waitFor(3000, () -> service.status("gate").getString("lastError") != null));
     camera.start();
-    assertTrue(awaitState("gate", "live", 5000), "live again within the retry pace");
+    assertTrue(service.awaitState("gate", "live", 5000), "live again within the retry pace");
   }
 
   @Test
   void hungFfmpegIsKilledAsAGroupAndReplaced() throws Exception {
     service = RunningService.start(config("[{\"id\": \"p\", \"url\": \"lavfi:testsrc2=size=160x120:rate=10\"}]"));
-    assertTrue(awaitState("p", "live", 10_000));
-    long hung = status("p").getLong("pid");
+    assertTrue(service.awaitState("p", "live", 10_000));
+    long hung = service.status("p").getLong("pid");
     Processes.signal(hung, "STOP");
     long stoppedAt = System.currentTimeMillis();
     assertTrue(Processes.waitFor(GRACE + 3000, () -> !Processes.isRunning(hung)), "hung ffmpeg killed");
     assertTrue(System.currentTimeMillis() - stoppedAt <= GRACE + 1000);
-    assertTrue(awaitState("p", "live", 5000), "replaced and live again");
-    JsonObject now = status("p");
+    assertTrue(service.awaitState("p", "live", 5000), "replaced and live again");
+    JsonObject now = service.status("p");
     assertTrue(now.getLong("restarts") >= 1);
     assertFalse(Processes.isRunning(hung), "no zombie: reaped");
     assertEquals(now.getLong("pid"), Processes.processGroup(now.getLong("pid")));
@@ -118,9 +106,9 @@ class OutageTest {
     service = RunningService.start(config("""
         [{"id": "good", "url": "lavfi:testsrc2=size=160x120:rate=10"},
          {"id": "bad", "url": "/nonexistent/camera.mp4"}]"""));
-    assertTrue(awaitState("bad", "failed", 5000));
-    assertTrue(status("bad").getString("lastError").contains("No such file or directory"));
-    assertTrue(awaitState("good", "live", 5000));
+    assertTrue(service.awaitState("bad", "failed", 5000));
+    assertTrue(service.status("bad").getString("lastError").contains("No such file or directory"));
+    assertTrue(service.awaitState("good", "live", 5000));
     try (ViewerClient viewer = service.viewer("good")) {
       assertTrue(viewer.awaitFrames(5, 3000));
     }
@@ -133,8 +121,8 @@ class OutageTest {
   void missingFfmpegBinaryFailsTheCameraWithAClearError() throws Exception {
     service = RunningService.start(new JsonObject("""
         {"ffmpeg": {"path": "/opt/none/ffmpeg"}, "cameras": [{"id": "x", "url": "lavfi:testsrc2"}]}"""));
-    assertTrue(awaitState("x", "failed", 5000));
-    String error = status("x").getString("lastError");
+    assertTrue(service.awaitState("x", "failed", 5000));
+    String error = service.status("x").getString("lastError");
     assertTrue(error.contains("/opt/none/ffmpeg") && error.contains("ffmpeg.path"), error);
   }
 }

@@ -59,18 +59,6 @@ class RtspCameraTest {
     return new JsonObject().put("id", id).put("url", url);
   }
 
-  private JsonObject status(String id) {
-    try {
-      return service.getJson("/api/cameras/" + id);
-    } catch (Exception e) {
-      throw new IllegalStateException(e);
-    }
-  }
-
-  private boolean awaitState(String id, String state, long timeoutMillis) {
-    return Processes.waitFor(timeoutMillis, () -> state.equals(status(id).getString("state")));
-  }
-
   /** Samples the camera's ffmpeg processes every 20 ms on a thread of its own, until closed. */
   private static final class SessionWatch implements AutoCloseable {
     final Set<Long> seen = new HashSet<>();
@@ -115,8 +103,8 @@ class RtspCameraTest {
   void frozenCameraIsBackAfterTheThawWithOneSessionAtATime() throws Exception {
     RtspCamera camera = open(RtspCamera.h264(2).start());
     service = RunningService.start(config(2, 1, camera("door", camera.url())));
-    assertTrue(awaitState("door", "live", 15_000), "live: " + status("door"));
-    assertEquals("h264", status("door").getString("codec"));
+    assertTrue(service.awaitState("door", "live", 15_000), "live: " + service.status("door"));
+    assertEquals("h264", service.status("door").getString("codec"));
     ViewerClient viewer = service.viewer("door");
     assertTrue(viewer.awaitFrames(5, 5000));
 
@@ -130,31 +118,31 @@ class RtspCameraTest {
     ViewerClient back = service.reconnectUntilFrames("door", 12_000);
     long backAfter = System.currentTimeMillis() - thawedAt;
     sessions.close();
-    assertNotNull(back, "a reconnecting viewer gets video after the thaw: " + status("door"));
+    assertNotNull(back, "a reconnecting viewer gets video after the thaw: " + service.status("door"));
     back.close();
     assertTrue(backAfter < 8000, "back " + backAfter + " ms after the thaw");
     assertEquals(1, sessions.mostAtOnce.get(), "never two ffmpeg on the camera at once");
     assertTrue(sessions.started() <= 3, sessions.started() + " ffmpeg during a 7 s freeze: the one waiting for the camera "
         + "must be left to connect, not replaced every retry");
-    assertNull(status("door").getString("lastError"), "no past error shown once live");
+    assertNull(service.status("door").getString("lastError"), "no past error shown once live");
   }
 
   @Test
   void rebootedCameraIsAnOutageAndBackSoonAfterItAnswersAgain() throws Exception {
     RtspCamera camera = open(RtspCamera.h264(1).start());
     service = RunningService.start(config(2, 1, camera("gate", camera.url())));
-    assertTrue(awaitState("gate", "live", 15_000), "live: " + status("gate"));
+    assertTrue(service.awaitState("gate", "live", 15_000), "live: " + service.status("gate"));
     camera.stop();
-    assertTrue(Processes.waitFor(1500, () -> !"live".equals(status("gate").getString("state"))),
-        "an exited ffmpeg is not live: " + status("gate"));
-    assertTrue(awaitState("gate", "outage", 2000 + 2000), "an outage after outageGrace: " + status("gate"));
-    assertTrue(Processes.waitFor(3000, () -> String.valueOf(status("gate").getString("lastError"))
-        .contains("Connection refused")), "refused while it is down: " + status("gate"));
+    assertTrue(Processes.waitFor(1500, () -> !"live".equals(service.status("gate").getString("state"))),
+        "an exited ffmpeg is not live: " + service.status("gate"));
+    assertTrue(service.awaitState("gate", "outage", 2000 + 2000), "an outage after outageGrace: " + service.status("gate"));
+    assertTrue(Processes.waitFor(3000, () -> String.valueOf(service.status("gate").getString("lastError"))
+        .contains("Connection refused")), "refused while it is down: " + service.status("gate"));
     Thread.sleep(3000);
-    assertEquals("outage", status("gate").getString("state"), "refused is an outage, not a failure");
+    assertEquals("outage", service.status("gate").getString("state"), "refused is an outage, not a failure");
     camera.start();
     long upAt = System.currentTimeMillis();
-    assertTrue(awaitState("gate", "live", 10_000), "live again: " + status("gate"));
+    assertTrue(service.awaitState("gate", "live", 10_000), "live again: " + service.status("gate"));
     long liveAfter = System.currentTimeMillis() - upAt;
     assertTrue(liveAfter < 7000, "live " + liveAfter + " ms after the camera answered again");
   }
@@ -164,7 +152,7 @@ class RtspCameraTest {
     // Every 3 s the camera's clock steps back 2 s, as an NTP correction or a joining client does.
     RtspCamera camera = open(RtspCamera.h264(1).size("320x240").jumpingBack(3, 2).start());
     service = RunningService.start(config(2, 1, camera("clock", camera.url())));
-    assertTrue(awaitState("clock", "live", 15_000), "live: " + status("clock"));
+    assertTrue(service.awaitState("clock", "live", 15_000), "live: " + service.status("clock"));
     try (ViewerClient viewer = service.viewer("clock")) {
       assertTrue(viewer.awaitFrames(1, 5000));
       int before = viewer.frames.size();
@@ -177,7 +165,7 @@ class RtspCameraTest {
       assertTrue(times.size() >= 100, times.size() + " frames in 10 s of a 15 fps camera");
       assertTrue(longestGap < 1000, "video never stopped: longest gap " + longestGap + " ms");
     }
-    assertEquals(0, status("clock").getLong("restarts"), "no ffmpeg died of a jump: " + status("clock"));
+    assertEquals(0, service.status("clock").getLong("restarts"), "no ffmpeg died of a jump: " + service.status("clock"));
   }
 
   @Test
@@ -208,32 +196,32 @@ class RtspCameraTest {
         camera("refusing", "rtsp://127.0.0.1:" + refusing + "/cam")));
     long startedAt = System.currentTimeMillis();
 
-    assertTrue(awaitState("wrong-password", "failed", 10_000), status("wrong-password").encode());
-    JsonObject wrongPassword = status("wrong-password");
+    assertTrue(service.awaitState("wrong-password", "failed", 10_000), service.status("wrong-password").encode());
+    JsonObject wrongPassword = service.status("wrong-password");
     assertTrue(wrongPassword.getString("reason").contains("401"), wrongPassword.encode());
     assertFalse(wrongPassword.encode().contains("Wr0ng-Guess"), "password masked: " + wrongPassword.encode());
-    assertTrue(awaitState("wrong-path", "failed", 10_000), status("wrong-path").encode());
-    assertTrue(status("wrong-path").getString("reason").contains("404"), status("wrong-path").encode());
+    assertTrue(service.awaitState("wrong-path", "failed", 10_000), service.status("wrong-path").encode());
+    assertTrue(service.status("wrong-path").getString("reason").contains("404"), service.status("wrong-path").encode());
 
-    assertTrue(awaitState("locked", "live", 15_000), status("locked").encode());
-    assertTrue(awaitState("mjpeg", "live", 15_000), status("mjpeg").encode());
-    assertEquals("mjpeg", status("mjpeg").getString("codec"));
-    String copying = commandLine(status("mjpeg").getLong("pid"));
+    assertTrue(service.awaitState("locked", "live", 15_000), service.status("locked").encode());
+    assertTrue(service.awaitState("mjpeg", "live", 15_000), service.status("mjpeg").encode());
+    assertEquals("mjpeg", service.status("mjpeg").getString("codec"));
+    String copying = commandLine(service.status("mjpeg").getLong("pid"));
     assertTrue(copying.contains("-c:v copy"), "MJPEG over RTSP is passed through: " + copying);
-    assertTrue(awaitState("hevc-udp", "live", 15_000), status("hevc-udp").encode());
-    assertEquals("hevc", status("hevc-udp").getString("codec"));
+    assertTrue(service.awaitState("hevc-udp", "live", 15_000), service.status("hevc-udp").encode());
+    assertEquals("hevc", service.status("hevc-udp").getString("codec"));
     try (ViewerClient viewer = service.viewer("hevc-udp")) {
       assertTrue(viewer.awaitFrames(5, 5000));
       viewer.frames.forEach(f -> assertTrue(ViewerClient.isJpeg(f)));
     }
 
-    assertTrue(awaitState("long-gop", "live", 22_000), status("long-gop").encode());
-    assertEquals(0, status("long-gop").getLong("restarts"),
+    assertTrue(service.awaitState("long-gop", "live", 22_000), service.status("long-gop").encode());
+    assertEquals(0, service.status("long-gop").getLong("restarts"),
         "a camera with a 10 s keyframe interval is not killed while it waits for its first keyframe");
 
-    assertTrue(awaitState("refusing", "outage", 8000), status("refusing").encode());
-    assertTrue(status("refusing").getString("lastError").contains("Connection refused"), status("refusing").encode());
-    assertTrue(awaitState("blackhole", "outage", 8000), status("blackhole").encode());
+    assertTrue(service.awaitState("refusing", "outage", 8000), service.status("refusing").encode());
+    assertTrue(service.status("refusing").getString("lastError").contains("Connection refused"), service.status("refusing").encode());
+    assertTrue(service.awaitState("blackhole", "outage", 8000), service.status("blackhole").encode());
     assertTrue(blackhole.accepted() >= 1);
     // In an outage a retry asks the camera first (one RTSP OPTIONS) and starts no ffmpeg while it does not
     // answer: dead cameras cost next to nothing.

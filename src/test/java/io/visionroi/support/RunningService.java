@@ -55,6 +55,20 @@ public final class RunningService implements AutoCloseable {
     return new JsonObject(new String(get(path).body()));
   }
 
+  /** The camera's status as the API answers it. */
+  public JsonObject status(String cameraId) {
+    try {
+      return getJson("/api/cameras/" + cameraId);
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** Waits until the camera is in {@code state}; false at the timeout. */
+  public boolean awaitState(String cameraId, String state, long timeoutMillis) {
+    return Processes.waitFor(timeoutMillis, () -> state.equals(status(cameraId).getString("state")));
+  }
+
   public ViewerClient viewer(String cameraId) throws Exception {
     return ViewerClient.connect(vertx, port, "/ws/cameras/" + cameraId);
   }
