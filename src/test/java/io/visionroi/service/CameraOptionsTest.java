@@ -18,8 +18,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** Per-camera options with real ffmpeg: on-demand start and stop, MJPEG pass-through, disabled cameras. */
 class CameraOptionsTest {
 
-  }
-
   private static String commandLine(long pid) throws Exception {
     return Files.readString(Path.of("/proc", Long.toString(pid), "cmdline")).replace('\0', ' ');
   }
