@@ -154,20 +154,12 @@ class CameraMonitorTest {
   }
 
   @Test
-  void permanentErrorMakesTheCameraFailed() {
-    monitor.begin(0);
-    monitor.onStarted(1, 100);
-    CameraMonitor.Decision d = monitor.onExited(300, 1, "x.mp4: No such file or directory");
-    assertEquals(CameraState.FAILED, d.transition().to());
-    assertTrue(d.announce());
-  }
-
-  @Test
   void aWrongPasswordOrPathFailsTheCameraAndItIsRetriedSlowly() {
     monitor.begin(0);
     monitor.onStarted(1, 100);
     CameraMonitor.Decision d = monitor.onExited(300, 1, "[rtsp @ 0x5] method DESCRIBE failed: 401 Unauthorized");
     assertEquals(CameraState.FAILED, d.transition().to());
+    assertTrue(d.announce(), "viewers are sent away");
     assertEquals("[rtsp @ 0x5] method DESCRIBE failed: 401 Unauthorized", monitor.status(300, "n").reason());
     long[] starts = new long[4];
     int count = 0;
