@@ -55,7 +55,9 @@ final class ClusterSetup {
         throw new ConfigException(List.of("cluster: no cluster.xml beside the config file and none built in"));
       }
       Config hazelcast = new XmlConfigBuilder(in).build();
-      requireOwnNameBeyondLoopback(hazelcast, file);
+      if (!loopbackOnly(hazelcast)) {
+        requireFencesBeyondLoopback(hazelcast, file, busKey);
+      }
       return new ClusterSetup(file, hazelcast, busPort, busKey);
     } catch (IOException | InvalidConfigurationException e) {
       throw new ConfigException(List.of("cluster: " + (file == null ? "built-in cluster.xml" : file) + ": "
@@ -63,19 +65,31 @@ final class ClusterSetup {
     }
   }
 
-  /**
-   * Members do not authenticate each other (that is Hazelcast Enterprise): the cluster name is what keeps
-   * another cluster, or a stranger's client, from joining by chance. The shipped one only does on loopback.
-   */
-  private static void requireOwnNameBeyondLoopback(Config hazelcast, Path file) {
+  private static boolean loopbackOnly(Config hazelcast) {
     List<String> addresses = new java.util.ArrayList<>(hazelcast.getNetworkConfig().getJoin().getTcpIpConfig().getMembers());
     if (hazelcast.getNetworkConfig().getInterfaces().isEnabled()) {
       addresses.addAll(hazelcast.getNetworkConfig().getInterfaces().getInterfaces());
     }
-    boolean loopbackOnly = addresses.stream().allMatch(a -> HttpAccess.isLoopback(a.replaceAll(":\\d+$", "")));
-    if (!loopbackOnly && SHIPPED_NAME.equals(hazelcast.getClusterName())) {
-      throw new ConfigException(List.of("cluster: " + (file == null ? "cluster.xml" : file) + ": <cluster-name> is the"
-          + " shipped '" + SHIPPED_NAME + "' but members are beyond loopback: give this cluster a name of its own"));
+    return addresses.stream().allMatch(a -> HttpAccess.isLoopback(a.replaceAll(":\\d+$", "")));
+  }
+
+  /**
+   * Members beyond loopback need two fences. Hazelcast's open-source members do not authenticate each other:
+   * a cluster name of its own keeps other clusters and strangers' clients out. The event bus carries frames
+   * and commands: TLS with the members' shared key keeps strangers from reading it or writing to it.
+   */
+  private static void requireFencesBeyondLoopback(Config hazelcast, Path file, PfxOptions busKey) {
+    List<String> problems = new java.util.ArrayList<>();
+    if (SHIPPED_NAME.equals(hazelcast.getClusterName())) {
+      problems.add("cluster: " + (file == null ? "cluster.xml" : file) + ": <cluster-name> is the shipped '"
+          + SHIPPED_NAME + "' but members are beyond loopback: give this cluster a name of its own");
+    }
+    if (busKey == null) {
+      problems.add("CLUSTER_KEYSTORE: required when members are beyond loopback (the members' shared key for the"
+          + " event bus's TLS; see the README's cluster security)");
+    }
+    if (!problems.isEmpty()) {
+      throw new ConfigException(problems);
     }
   }
 

@@ -44,7 +44,7 @@ class ConfigIT {
   }
 
   @Test
-  void aClusterBeyondLoopbackNeedsANameOfItsOwnAndNoPasswordMeansLoopback() throws Exception {
+  void beyondLoopbackAClusterNeedsItsOwnNameAndKeyAndHttpAPassword() throws Exception {
     Path config = write("{\"cameras\": []}");
     String shipped = Files.readString(Path.of("conf", "cluster.xml"))
         .replace("<member>127.0.0.1</member>", "<member>192.0.2.11</member><member>192.0.2.12</member>")
@@ -53,10 +53,14 @@ class ConfigIT {
     String out = failsWithUsageError(List.of("--check-config", "--cluster", "--config", config.toString()),
         "CLUSTER_CONFIG=" + cluster);
     assertTrue(out.contains("<cluster-name> is the shipped 'visionroi'"), out);
+    assertTrue(out.contains("CLUSTER_KEYSTORE: required when members are beyond loopback"), out);
     Files.writeString(cluster, shipped.replace("<cluster-name>visionroi</cluster-name>",
         "<cluster-name>site-a</cluster-name>"));
+    Path keystore = dir.resolve("cluster.p12");
+    io.visionroi.support.ClusterNodes.makeKeystore(keystore);
     try (JarProcess jar = JarProcess.startRaw(dir, List.of("--check-config", "--cluster", "--config", config.toString()),
-        "CLUSTER_CONFIG=" + cluster)) {
+        "CLUSTER_CONFIG=" + cluster, "CLUSTER_KEYSTORE=" + keystore,
+        "CLUSTER_KEYSTORE_PASSWORD=" + io.visionroi.support.ClusterNodes.KEYSTORE_PASSWORD)) {
       assertEquals(0, jar.awaitExit(20_000), String.join("\n", jar.output));
     }
 

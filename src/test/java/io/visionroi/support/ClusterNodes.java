@@ -41,8 +41,8 @@ public final class ClusterNodes implements AutoCloseable {
     makeKeystore(keystore);
   }
 
-  /** A fresh key for this cluster, made with the JDK's keytool. */
-  private static void makeKeystore(Path file) throws IOException {
+  /** A fresh key for a cluster, made with the JDK's keytool; its password is {@link #KEYSTORE_PASSWORD}. */
+  public static void makeKeystore(Path file) throws IOException {
     Path javaCommand = Path.of(ProcessHandle.current().info().command().orElseThrow(() -> new IOException("no java command")));
     Process keytool = new ProcessBuilder(javaCommand.resolveSibling("keytool").toString(), "-genkeypair", "-alias", "member",
         "-keyalg", "EC", "-groupname", "secp256r1", "-dname", "CN=visionroi-test", "-validity", "2",
@@ -59,7 +59,7 @@ public final class ClusterNodes implements AutoCloseable {
     }
   }
 
-  private static final String KEYSTORE_PASSWORD = "test-only-" + UUID.randomUUID();
+  public static final String KEYSTORE_PASSWORD = "test-only-" + UUID.randomUUID();
 
   /** Starts a node with its own directory (config, cluster.xml beside it, run dir). */
   public JarProcess start(String name) throws IOException {
