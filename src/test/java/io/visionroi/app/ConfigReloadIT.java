@@ -96,8 +96,9 @@ class ConfigReloadIT {
           "health shows the refused reload");
       assertFalse(new JsonObject(get("/healthz").body()).getString("configError").contains("strem"),
           "the open health endpoint never quotes the file");
-      assertTrue(Processes.waitFor(5000, () -> jar.output.stream()
-          .anyMatch(l -> l.contains("config reload refused") && l.contains("strem: unknown key"))), "the log says why");
+      // The log says why (the problems follow the first line, one a line).
+      assertTrue(Processes.waitFor(5000, () -> jar.output.stream().anyMatch(l -> l.contains("config reload refused"))
+          && jar.output.stream().anyMatch(l -> l.contains("strem: unknown key"))), "the log says why: " + jar.output);
       assertEquals(503, get("/readyz").statusCode(), "not ready with a refused config");
       assertEquals(pidA, camera("a").getLong("pid"), "a refused edit touches nothing");
       assertEquals(pidB2, camera("b").getLong("pid"));
