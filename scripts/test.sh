@@ -50,5 +50,6 @@ if [ -n "$left" ]; then
 else
   echo "visionroi: no ffmpeg left behind by the tests"
 fi
-echo "tests: $passed passed, $failed failed, $skipped skipped ($(($(date +%s) - started)) s)"
+echo "visionroi: the suite took $(($(date +%s) - started)) s"
+echo "tests: $passed passed, $failed failed, $skipped skipped"
 exit $status
