@@ -105,14 +105,19 @@ public class CameraVerticle extends AbstractVerticle {
 
   /** Kills the current generation's group, if any, and waits until it is gone. Its frames stop at once. */
   private void ensureFfmpegGone() {
-    synchronized (publishing) {
-      publishable = 0;
-      latest = null;
-    }
+    stopPublishing();
     FfmpegProcess old = process;
     process = null;
     if (old != null) {
       old.ensureGone(KILL_WAIT);
+    }
+  }
+
+  /** From now on no frame of the current generation reaches anyone, nor does the last one stay for snapshots. */
+  private void stopPublishing() {
+    synchronized (publishing) {
+      publishable = 0;
+      latest = null;
     }
   }
 
@@ -208,10 +213,7 @@ public class CameraVerticle extends AbstractVerticle {
       return; // killed on purpose: the supervisor already knows
     }
     joinQuietly(stderrThread); // its last lines say why ffmpeg exited
-    synchronized (publishing) {
-      publishable = 0;
-      latest = null;
-    }
+    stopPublishing();
     process = null;
     int code = exited.onExit().join().exitValue();
     String reason = stderr.lastError() != null ? stderr.lastError()

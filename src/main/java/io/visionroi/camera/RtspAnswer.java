@@ -33,7 +33,8 @@ final class RtspAnswer {
 
   /** Empty when the camera answered (whatever it said, even 401); else why not, masked. */
   static Optional<String> problem(CameraConfig camera) {
-    String url = withoutUserInfo(camera.url());
+    String url = Secrets.withoutUserInfo(camera.url());
+    String shown = camera.maskedUrl();
     Duration wait = camera.timeout().isZero() || camera.timeout().compareTo(LONGEST_WAIT) > 0
         ? LONGEST_WAIT : camera.timeout();
     try {
@@ -50,24 +51,17 @@ final class RtspAnswer {
         while (read < start.length) {
           int n = in.read(start, read, start.length - read);
           if (n < 0) {
-            return Optional.of(Secrets.mask(camera.url()) + ": closed the connection without an RTSP answer");
+            return Optional.of(shown + ": closed the connection without an RTSP answer");
           }
           read += n;
         }
         return new String(start, StandardCharsets.US_ASCII).equals("RTSP/") ? Optional.empty()
-            : Optional.of(Secrets.mask(camera.url()) + ": answers, but not in RTSP");
+            : Optional.of(shown + ": answers, but not in RTSP");
       }
     } catch (java.net.SocketTimeoutException e) {
-      return Optional.of(Secrets.mask(camera.url()) + ": no RTSP answer within " + wait.toMillis() / 1000.0 + " s");
+      return Optional.of(shown + ": no RTSP answer within " + wait.toMillis() / 1000.0 + " s");
     } catch (IOException | IllegalArgumentException e) {
-      return Optional.of(Secrets.mask(camera.url()) + ": " + Secrets.mask(e.getMessage()));
+      return Optional.of(shown + ": " + Secrets.mask(e.getMessage()));
     }
-  }
-
-  /** The URL without user information: the password is never sent in the clear for this question. */
-  static String withoutUserInfo(String url) {
-    int scheme = url.indexOf("://");
-    int at = url.lastIndexOf('@');
-    return scheme > 0 && at > scheme ? url.substring(0, scheme + 3) + url.substring(at + 1) : url;
   }
 }

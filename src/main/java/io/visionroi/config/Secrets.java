@@ -50,8 +50,8 @@ public final class Secrets {
    */
   public static void rememberFromUrl(String url) {
     int scheme = url.indexOf("://");
-    int at = url.lastIndexOf('@');
-    if (scheme > 0 && at > scheme + 3) {
+    int at = userInfoEnd(url);
+    if (at > 0) {
       String userinfo = url.substring(scheme + 3, at);
       int colon = userinfo.indexOf(':');
       remember(colon < 0 ? userinfo : userinfo.substring(colon + 1));
@@ -60,6 +60,19 @@ public final class Secrets {
     while (query.find()) {
       remember(url.substring(query.end(1), query.end()));
     }
+  }
+
+  /** The URL without its user information, e.g. to ask a camera something without sending the password. */
+  public static String withoutUserInfo(String url) {
+    int at = userInfoEnd(url);
+    return at > 0 ? url.substring(0, url.indexOf("://") + 3) + url.substring(at + 1) : url;
+  }
+
+  /** Index of the '@' that ends a URL's user information (its last one), or -1 when it has none. */
+  private static int userInfoEnd(String url) {
+    int scheme = url.indexOf("://");
+    int at = url.lastIndexOf('@');
+    return scheme > 0 && at > scheme + 3 ? at : -1;
   }
 
   public static String mask(String text) {

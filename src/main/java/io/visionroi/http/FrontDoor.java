@@ -48,23 +48,20 @@ final class FrontDoor {
   Handler<HttpServerRequest> before(Handler<HttpServerRequest> next) {
     return request -> {
       if (overLimit.contains(request.connection())) {
-        request.response().setStatusCode(503).putHeader("Connection", "close");
-        answer(request, "too many connections (http.maxConnections is " + maxConnections + ")");
+        request.response().putHeader("Connection", "close");
+        answer(request, 503, "too many connections (http.maxConnections is " + maxConnections + ")");
         request.connection().close();
       } else if (!validEscapes(request.path())) {
         logMalformed(request.path());
-        answer(request, "malformed path: a '%' must be followed by two hex digits");
+        answer(request, 400, "malformed path: a '%' must be followed by two hex digits");
       } else {
         next.handle(request);
       }
     };
   }
 
-  private static void answer(HttpServerRequest request, String error) {
-    if (request.response().getStatusCode() == 200) {
-      request.response().setStatusCode(400);
-    }
-    request.response().putHeader("Content-Type", "application/json").end(new JsonObject().put("error", error).encode());
+  private static void answer(HttpServerRequest request, int status, String error) {
+    request.response().setStatusCode(status).putHeader("Content-Type", "application/json").end(new JsonObject().put("error", error).encode());
   }
 
   private void logMalformed(String path) {
