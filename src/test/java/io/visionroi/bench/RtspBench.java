@@ -87,7 +87,7 @@ public final class RtspBench {
     md.append("## Real RTSP cameras\n\n`scripts/bench-rtsp.sh ").append(trials).append("` on ").append(LocalDate.now())
         .append(", ").append(BenchReport.machine()).append(". The packaged jar with its defaults (`outageGrace` 3.5 s, ")
         .append("`outageRetry` 1.5 s, RTSP over TCP); RTSP cameras are GStreamer's RTSP server (`scripts/rtsp-camera.py`, ")
-        .append("a moving test pattern), the HTTP one is `FakeMjpegCamera` (ffmpeg, 10 fps); all on loopback.\n");
+        .append("a moving test pattern), the HTTP one is `scripts/mjpeg-camera.py` (one ffmpeg, 10 fps, any number of clients); all on loopback.\n");
     try {
       if (parts.contains("1")) {
         md.append(recovery(work, trials));
@@ -143,7 +143,6 @@ public final class RtspBench {
             plain.add(ms);
           }
           progress("  plain ffmpeg %d/%d: %s", i + 1, trials, ms == null ? "no frame" : ms + " ms");
-          source.awaitReady();
           // A random pause, so the trials do not all join the camera at the same point of its keyframe cycle.
           Thread.sleep(300 + RANDOM.nextInt(Math.max(1, kind.gop()) * 1000 + 1));
         }
@@ -349,9 +348,6 @@ public final class RtspBench {
     /** Starts the camera again; the epoch milliseconds when it answers. */
     abstract long start() throws Exception;
 
-    /** Waits until the camera takes a new client (after a plain ffmpeg trial). */
-    abstract void awaitReady() throws Exception;
-
     /** When the camera's own server died (a fault of the test camera, not of the service): says so, restarts it. */
     String revive() {
       return "";
@@ -407,10 +403,6 @@ public final class RtspBench {
     }
 
     @Override
-    void awaitReady() {
-    }
-
-    @Override
     String revive() {
       try {
         camera.pid();
@@ -432,11 +424,9 @@ public final class RtspBench {
 
   private static final class HttpSource extends Source {
     private final FakeMjpegCamera camera;
-    private final int port;
 
-    HttpSource(FakeMjpegCamera camera) throws Exception {
+    HttpSource(FakeMjpegCamera camera) {
       this.camera = camera;
-      this.port = URI.create(camera.url()).getPort();
       start();
     }
 
@@ -465,43 +455,16 @@ public final class RtspBench {
       camera.stop();
     }
 
-    /** It serves one client at a time, so a probe connection would take its place: /proc/net/tcp is read. */
     @Override
-    long start() throws Exception {
+    long start() {
       camera.start();
-      awaitReady();
       return System.currentTimeMillis();
-    }
-
-    @Override
-    void awaitReady() throws Exception {
-      if (!Processes.waitFor(10_000, () -> listening(port))) {
-        throw new IllegalStateException("the HTTP camera does not listen on " + port);
-      }
     }
 
     @Override
     public void close() {
       camera.close();
     }
-  }
-
-  /** True when a socket listens on this loopback TCP port (from /proc/net/tcp and tcp6, no connection made). */
-  private static boolean listening(int port) {
-    String hexPort = String.format(Locale.ROOT, ":%04X", port);
-    for (String table : new String[] {"/proc/net/tcp", "/proc/net/tcp6"}) {
-      try {
-        for (String line : Files.readAllLines(Path.of(table))) {
-          String[] f = line.trim().split("\\s+");
-          if (f.length > 3 && f[1].endsWith(hexPort) && f[3].equals("0A")) {
-            return true;
-          }
-        }
-      } catch (IOException e) {
-        // no such table
-      }
-    }
-    return false;
   }
 
   /** One plain RTSP client kept connected (stream copy to nothing); started again whenever it exits. */
