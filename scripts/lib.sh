@@ -39,7 +39,7 @@ ensure_tools() {
 # test skips itself with a loud message instead.
 ensure_test_tools() {
   command -v systemd-analyze >/dev/null 2>&1 || apt_install systemd-analyze systemd
-  command -v ss >/dev/null 2>&1 || apt_install ss iproute2
+  command -v ss >/dev/null 2>&1 && command -v ip >/dev/null 2>&1 || apt_install "ss and ip" iproute2
   ensure_rtsp_camera
   if [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/chromedriver ]; then
     if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then

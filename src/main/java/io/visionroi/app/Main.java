@@ -84,7 +84,8 @@ public final class Main {
         LOG.info("joining the cluster ({})", cluster.source());
         ClusterSetup.Joined joined = await(cluster.join());
         vertx = joined.vertx();
-        service = await(Service.deploy(vertx, config, new ClusterPlacement(vertx, joined.manager()), NodeName::of));
+        service = await(Service.deploy(vertx, config, new ClusterPlacement(vertx, joined.manager(),
+            cluster.fencing(joined.manager())), NodeName::of));
         LOG.info("joined the cluster as {}: {} node(s)", NodeName.of(service.httpPort()),
             joined.manager().getNodes().size());
       }

@@ -24,6 +24,12 @@ public record CameraStatus(String id, String name, String node, CameraState stat
         null, camera.maskedUrl(), null);
   }
 
+  /** What a node cut off from the cluster tells its own viewers: no picture from here for now (1013). */
+  public static CameraStatus cutOff(CameraConfig camera, String reason) {
+    return new CameraStatus(camera.id(), camera.name(), null, CameraState.OUTAGE, reason, 0, null, 0, 0, null, 0,
+        null, camera.maskedUrl(), null);
+  }
+
   public JsonObject toJson() {
     return new JsonObject()
         .put("id", id)

@@ -7,6 +7,7 @@ import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.shareddata.AsyncMap;
 import io.vertx.core.spi.cluster.ClusterManager;
 import org.slf4j.Logger;
@@ -35,19 +36,40 @@ import java.util.stream.Collectors;
  *   <li>claims its share of the unclaimed cameras and starts those it won.</li>
  * </ol>
  * A camera whose claim another node holds is stopped here at the next round, whatever happened before.
+ *
+ * <p>Fencing. A node that was frozen (a long GC pause, a stalled VM, SIGSTOP) may have been dropped by the
+ * others, who then took its cameras; when it wakes, its own view of the cluster is stale and, once Hazelcast
+ * has split it off, it would see everyone else as gone. So a gap between rounds longer than
+ * {@code stallLimitMillis} (below Hazelcast's heartbeat timeout, after which the others drop a silent member)
+ * fences the node: before anything else it stops every camera it runs, sends its viewers away, and then
+ * changes nothing in the claims until its membership has been stable for {@value #REJOIN_SETTLE_MILLIS} ms
+ * with other members (merged back, or never dropped), or for {@value #ALONE_WAIT_MILLIS} ms alone when it had
+ * peers (they are gone for sure). When the parts merge, Hazelcast's latest-update merge policy on the claims
+ * (set in {@code ClusterSetup}) lets the claims the others made meanwhile win over the frozen node's old ones.
+ *
+ * <p>With a quorum ({@code CLUSTER_QUORUM}), a node that hears from fewer members than the quorum (Hazelcast's
+ * recently-active split-brain protection: heartbeats within 80 % of the heartbeat timeout) fences itself at
+ * its next round, seconds before its membership list changes; the same protection keeps such a part from
+ * writing claims. The others leave the claims of a node that vanished alone for
+ * {@link Fencing#departedGraceMillis()}, so that it has stopped its cameras before they start them.
  */
 public final class ClusterPlacement implements Placement {
 
   private static final Logger LOG = LoggerFactory.getLogger(ClusterPlacement.class);
-  static final String OWNERS = "visionroi.owners";
+  public static final String OWNERS = "visionroi.owners";
   static final long ROUND_MILLIS = 500;
   /** A camera unclaimed this long may be claimed by any node, whatever the plan says. */
   static final long OVERDUE_MILLIS = 3000;
   /** Membership stable this long before cameras move for balance. */
   static final long SETTLE_MILLIS = 3000;
+  /** After a fence: membership stable this long (with other members) before the claims seen are trusted. */
+  static final long REJOIN_SETTLE_MILLIS = 4000;
+  /** After a fence, alone although it had peers: how long to wait for them to merge back before taking all. */
+  static final long ALONE_WAIT_MILLIS = 15_000;
 
   private final Vertx vertx;
   private final ClusterManager cluster;
+  private final Fencing fencing;
   private CameraRunner runner;
   private AsyncMap<String, String> owners;
   private Map<String, CameraConfig> cameras = Map.of();
@@ -64,10 +86,21 @@ public final class ClusterPlacement implements Placement {
   private long timer = -1;
   /** Where rounds run; set at start. */
   private Context context;
+  private long lastRoundAt;
+  /** When the node was last fenced, 0 once it may trust the claims again. */
+  private long fencedAt;
+  private boolean hadPeersWhenFenced;
+  /** Why the node was fenced, until a round has carried out its share again (for one log line each way). */
+  private String fencedFor;
+  /** Counts fences: a round begun before the latest one carries nothing out. */
+  private int fences;
+  /** Nodes holding claims that vanished from the membership, and since when. */
+  private final Map<String, Long> missingSince = new HashMap<>();
 
-  public ClusterPlacement(Vertx vertx, ClusterManager cluster) {
+  public ClusterPlacement(Vertx vertx, ClusterManager cluster, Fencing fencing) {
     this.vertx = vertx;
     this.cluster = cluster;
+    this.fencing = fencing;
   }
 
   @Override
@@ -85,7 +118,8 @@ public final class ClusterPlacement implements Placement {
             }
             round();
           });
-          return round();
+          // Without a quorum yet (the first nodes of a cluster starting), the node starts and waits for it.
+          return round().recover(e -> fencedFor != null ? Future.succeededFuture() : Future.failedFuture(e));
         });
   }
 
@@ -122,6 +156,15 @@ public final class ClusterPlacement implements Placement {
     if (released) {
       return Future.succeededFuture();
     }
+    long now = now();
+    if (lastRoundAt > 0 && now - lastRoundAt > fencing.stallLimitMillis()) {
+      fence(now, "this node stalled for " + (now - lastRoundAt) + " ms (limit " + fencing.stallLimitMillis()
+          + " ms): the others may have dropped it");
+    }
+    lastRoundAt = now;
+    if (!fencing.quorumPresent().getAsBoolean()) {
+      fence(now, "this node hears from fewer than the quorum of " + fencing.quorum() + " members");
+    }
     if (inRound) {
       roundAgain = true;
       return Future.succeededFuture();
@@ -129,7 +172,6 @@ public final class ClusterPlacement implements Placement {
     inRound = true;
     roundAgain = false;
     String me = cluster.getNodeId();
-    long now = System.currentTimeMillis();
     Set<String> live = new TreeSet<>(cluster.getNodes());
     leaving.retainAll(live);
     // A stopping node is still a member for a moment, but takes nothing.
@@ -139,35 +181,98 @@ public final class ClusterPlacement implements Placement {
       members = live;
       membersSince = now;
     }
+    if (fencedAt != 0 && !mayResume(live, now)) {
+      inRound = false;
+      return Future.succeededFuture();
+    }
+    int fence = fences;
     return owners.entries()
-        .compose(claims -> dropDeparted(claims, live))
-        .compose(claims -> {
-          OwnershipPlan plan = OwnershipPlan.of(List.copyOf(cameras.keySet()), candidates, claims, me,
-              overdue(claims, now), now - membersSince >= SETTLE_MILLIS);
-          return runner.runOnly(plan.keep())
-              .compose(v -> giveUp(plan.release(), me, null))
-              .compose(v -> claim(plan.claim(), me))
-              .compose(won -> {
-                Set<String> running = new LinkedHashSet<>(plan.keep());
-                running.addAll(won);
-                logChanges(running);
-                held = running;
-                return runner.runOnly(running);
-              });
+        .compose(claims -> fence != fences ? Future.succeededFuture() : dropDeparted(claims, live, now)
+            .compose(valid -> carryOut(valid, candidates, me, now, fence)))
+        .onFailure(e -> {
+          // A fenced node's rounds fail until its part has a quorum again: it said so once already.
+          if (fencedFor == null) {
+            LOG.warn("camera placement round failed (next round in {} ms): {}", ROUND_MILLIS, e.getMessage());
+          }
         })
-        .onFailure(e -> LOG.warn("camera placement round failed (next round in {} ms): {}", ROUND_MILLIS,
-            e.getMessage()))
         .eventually(() -> {
           inRound = false;
           return roundAgain ? round() : Future.succeededFuture();
         });
   }
 
-  /** Claims of departed nodes are void: one survivor removes each, and the camera is free again. */
-  private Future<Map<String, String>> dropDeparted(Map<String, String> claims, Set<String> live) {
+  /** Keeps, gives up and claims this node's share; stops short if the node is fenced meanwhile. */
+  private Future<Void> carryOut(Map<String, String> claims, Set<String> candidates, String me, long now, int fence) {
+    OwnershipPlan plan = OwnershipPlan.of(List.copyOf(cameras.keySet()), candidates, claims, me,
+        overdue(claims, now), now - membersSince >= SETTLE_MILLIS);
+    return runner.runOnly(plan.keep())
+        .compose(v -> giveUp(plan.release(), me, null))
+        .compose(v -> fence != fences ? Future.succeededFuture(Set.<String>of()) : claim(plan.claim(), me))
+        .compose(won -> {
+          if (fence != fences) {
+            return Future.succeededFuture();
+          }
+          Set<String> running = new LinkedHashSet<>(plan.keep());
+          running.addAll(won);
+          logChanges(running);
+          held = running;
+          if (fencedFor != null) {
+            LOG.info("camera placement resumed ({} member(s)) after: {}", members.size(), fencedFor);
+            fencedFor = null;
+          }
+          return runner.runOnly(running);
+        });
+  }
+
+  /**
+   * The node may have been dropped by the others, who may run its cameras now (see the class comment):
+   * everything it runs is stopped at once, before any claim is looked at.
+   */
+  private void fence(long now, String why) {
+    fences++;
+    if (fencedFor == null) {
+      LOG.warn("{}; it stops its cameras until its membership has settled", why);
+      fencedFor = why;
+    }
+    if (fencedAt == 0) {
+      hadPeersWhenFenced = members.size() > 1;
+    }
+    fencedAt = now;
+    logChanges(Set.of());
+    held = Set.of();
+    runner.runOnly(Set.of());
+    // Cut off, this node gets no frames nor states from the others: its viewers are sent away to reconnect.
+    DeliveryOptions here = new DeliveryOptions().setLocalOnly(true);
+    cameras.values().forEach(camera -> vertx.eventBus().publish(Addresses.state(camera.id()),
+        CameraStatus.cutOff(camera, "this node lost contact with the cluster; reconnecting").toJson(), here));
+  }
+
+  /** Whether a fenced node may look at the claims again: see the class comment. */
+  private boolean mayResume(Set<String> live, long now) {
+    long stableFor = now - Math.max(membersSince, fencedAt);
+    boolean withOthers = live.size() > 1;
+    if (stableFor < REJOIN_SETTLE_MILLIS
+        || (!withOthers && hadPeersWhenFenced && now - fencedAt < ALONE_WAIT_MILLIS)) {
+      return false;
+    }
+    fencedAt = 0;
+    return true;
+  }
+
+  private static long now() {
+    return System.nanoTime() / 1_000_000;
+  }
+
+  /**
+   * Claims of departed nodes are void: one survivor removes each, and the camera is free again. A node that
+   * vanished keeps its claims for the departed grace first (see the class comment).
+   */
+  private Future<Map<String, String>> dropDeparted(Map<String, String> claims, Set<String> live, long now) {
+    missingSince.keySet().removeIf(node -> live.contains(node) || !claims.containsValue(node));
     Map<String, String> valid = new HashMap<>(claims);
     List<Future<Boolean>> removals = claims.entrySet().stream()
         .filter(e -> !live.contains(e.getValue()))
+        .filter(e -> now - missingSince.computeIfAbsent(e.getValue(), node -> now) >= fencing.departedGraceMillis())
         .map(e -> {
           valid.remove(e.getKey());
           return owners.removeIfPresent(e.getKey(), e.getValue()).onSuccess(removed -> {

@@ -204,6 +204,15 @@ final class CameraMonitor {
     return new Decision(start(now), null, false);
   }
 
+  /**
+   * The watchdog itself did not look for a while (the process was frozen, a long GC pause): the silence it
+   * would measure now is its own, not the camera's, and frames ffmpeg wrote meanwhile are still in the pipe.
+   * The camera gets a full {@code outageGrace} (and first-frame allowance) from now before it counts as silent.
+   */
+  void resumeAfterStall(long now) {
+    awakeAt = now;
+  }
+
   /** Called every few hundred ms. */
   Decision tick(long now) {
     sampleFps(now);
@@ -220,7 +229,7 @@ final class CameraMonitor {
     Decision change = Decision.NONE;
     boolean inTrouble = state.sendsViewersAway();
     if (running && delivered) {
-      if (grace > 0 && now - lastFrameAt >= grace) {
+      if (grace > 0 && now - Math.max(lastFrameAt, awakeAt) >= grace) {
         change = enterOutage(now, "no video for " + seconds(grace));
         order = start(now); // hung: replaced at once
       }
@@ -228,7 +237,7 @@ final class CameraMonitor {
       if (!inTrouble && grace > 0 && now - Math.max(lastStartAt, awakeAt) >= grace) {
         change = enterOutage(now, "no video for " + seconds(grace));
       }
-      if (now - lastStartAt >= firstFrameTimeout) {
+      if (now - Math.max(lastStartAt, awakeAt) >= firstFrameTimeout) {
         lastError = "no frame " + seconds(firstFrameTimeout) + " after ffmpeg started (stream.firstFrameTimeout)";
         order = start(now);
       }

@@ -33,6 +33,8 @@ public class WatchdogVerticle extends AbstractVerticle {
 
   private static final Logger LOG = LoggerFactory.getLogger(WatchdogVerticle.class);
   static final long TICK_MILLIS = 200;
+  /** A gap between ticks this long means the watchdog did not look (a frozen process), not that cameras were silent. */
+  static final long STALL_MILLIS = 1000;
 
   private final StreamSettings stream;
   private final String node;
@@ -61,8 +63,16 @@ public class WatchdogVerticle extends AbstractVerticle {
   public void start() {
     bus = vertx.eventBus();
     bus.<CameraSet>localConsumer(Addresses.RUNNING, m -> follow(m.body()).onComplete(done -> m.reply(null)));
+    long[] lastTickAt = {System.nanoTime()};
     vertx.setPeriodic(TICK_MILLIS, id -> {
       long tickAt = System.currentTimeMillis();
+      long gapMillis = (System.nanoTime() - lastTickAt[0]) / 1_000_000;
+      lastTickAt[0] = System.nanoTime();
+      if (gapMillis >= STALL_MILLIS) {
+        LOG.warn("watchdog: no check for {} ms (this process was stalled): cameras get a full outage grace again",
+            gapMillis);
+        cameras.values().forEach(c -> c.monitor().resumeAfterStall(tickAt));
+      }
       cameras.values().forEach(c -> {
         countViewers(c, tickAt, () -> c.viewers().expire(tickAt));
         apply(c.monitor(), c.monitor().tick(tickAt));

@@ -44,7 +44,7 @@ class ConfigIT {
   }
 
   @Test
-  void beyondLoopbackAClusterNeedsItsOwnNameAndKeyAndHttpAPassword() throws Exception {
+  void beyondLoopbackAClusterNeedsItsOwnNameAndKeyAndHttpAPasswordAndAQuorumIsAtLeastTwo() throws Exception {
     Path config = write("{\"cameras\": []}");
     String shipped = Files.readString(Path.of("conf", "cluster.xml"))
         .replace("<member>127.0.0.1</member>", "<member>192.0.2.11</member><member>192.0.2.12</member>")
@@ -63,6 +63,10 @@ class ConfigIT {
         "CLUSTER_KEYSTORE_PASSWORD=" + io.visionroi.support.ClusterNodes.KEYSTORE_PASSWORD)) {
       assertEquals(0, jar.awaitExit(20_000), String.join("\n", jar.output));
     }
+
+    String quorum = failsWithUsageError(List.of("--check-config", "--cluster", "--config", config.toString()),
+        "CLUSTER_QUORUM=1");
+    assertTrue(quorum.contains("CLUSTER_QUORUM: '1' is not a number of members of at least 2"), quorum);
 
     Path open = write("{\"http\": {\"host\": \"0.0.0.0\"}}");
     String refused = failsWithUsageError(List.of("--check-config", "--config", open.toString()));

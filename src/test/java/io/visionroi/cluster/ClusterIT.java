@@ -2,6 +2,7 @@ package io.visionroi.cluster;
 
 import io.visionroi.support.ClusterNodes;
 import io.visionroi.support.FakeMjpegCamera;
+import io.visionroi.support.FfmpegCensus;
 import io.visionroi.support.JarProcess;
 import io.visionroi.support.Processes;
 import io.visionroi.support.ViewerClient;
@@ -19,19 +20,17 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Collectors;
-import java.util.stream.Stream;
 
 import static io.visionroi.support.ClusterNodes.cameras;
+import static io.visionroi.support.ClusterNodes.ffmpegOf;
 import static io.visionroi.support.ClusterNodes.nodeName;
 import static io.visionroi.support.ClusterNodes.owners;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -141,7 +140,7 @@ class ClusterIT {
     long killedAt = System.currentTimeMillis();
     Processes.signal(b.pid(), "KILL");
     assertTrue(Processes.waitFor(15_000, () -> cluster.allOn(portA, true)),
-        "B's cameras live on A within 15 s: " + describe(portA));
+        () -> "B's cameras live on A within 15 s: " + describe(portA) + "\n" + cluster.logs());
     long failover = System.currentTimeMillis() - killedAt;
     try (ViewerClient viewer = ViewerClient.connect(vertx, portA, "/ws/cameras/" + remote)) {
       assertTrue(viewer.awaitFrames(3, 10_000), "a reconnecting viewer gets frames of the moved camera");
@@ -163,35 +162,23 @@ class ClusterIT {
 
     long stoppedAt = System.currentTimeMillis();
     Processes.signal(b.pid(), "TERM");
-    assertTrue(Processes.waitFor(3000, () -> cluster.allOn(portA, false)),
-        "B's cameras run on A within 3 s of SIGTERM: " + describe(portA));
+    // Typically under 1 s (bench-cluster.sh); the bound leaves room for a machine running other tests at once.
+    assertTrue(Processes.waitFor(5000, () -> cluster.allOn(portA, false)),
+        () -> "B's cameras run on A within 5 s of SIGTERM: " + describe(portA) + "\n" + cluster.logs());
     long handover = System.currentTimeMillis() - stoppedAt;
-    // The fake camera serves one client at a time and restarts between clients: give it a few rounds.
     assertTrue(Processes.waitFor(10_000, () -> cluster.allOn(portA, true)), "and live: " + describe(portA));
     System.out.println("handover after SIGTERM: " + handover + " ms, live after " + (System.currentTimeMillis() - stoppedAt)
         + " ms");
     assertEquals(0, b.awaitExit(5000));
 
     // B comes back: cameras move to it one by one, never running on both nodes at once.
-    AtomicReference<String> doubled = new AtomicReference<>();
-    JarProcess again = cluster.start("b2");
-    Thread watcher = new Thread(() -> {
-      long end = System.currentTimeMillis() + 20_000;
-      while (System.currentTimeMillis() < end && doubled.get() == null) {
-        perCamera().forEach((camera, count) -> {
-          if (count > 1) {
-            doubled.set(camera + " ran " + count + " times");
-          }
-        });
-        Processes.waitFor(20, () -> false);
-      }
-    });
-    watcher.start();
-    int portB2 = again.awaitStarted(START_MILLIS);
-    assertTrue(Processes.waitFor(20_000, () -> cluster.liveAndHalved(portA, portB2)), "spread again: " + describe(portA));
-    watcher.interrupt();
-    watcher.join();
-    assertNull(doubled.get(), "a camera ran on two nodes at once");
+    long restartedAt = System.currentTimeMillis();
+    try (FfmpegCensus census = new FfmpegCensus(cluster)) {
+      JarProcess again = cluster.start("b2");
+      int portB2 = again.awaitStarted(START_MILLIS);
+      assertTrue(Processes.waitFor(20_000, () -> cluster.liveAndHalved(portA, portB2)), "spread again: " + describe(portA));
+      assertEquals(Optional.empty(), census.firstTwice(restartedAt), "a camera ran on two nodes at once");
+    }
     assertExactlyOneFfmpegPerCamera(1000);
   }
 
@@ -210,7 +197,7 @@ class ClusterIT {
     int portA = a.awaitStarted(START_MILLIS);
     int portB = b.awaitStarted(START_MILLIS);
     assertTrue(Processes.waitFor(30_000, () -> cluster.liveAndHalved(portA, portB)),
-        "four cameras live, two on each node: " + describe(portA));
+        () -> "four cameras live, two on each node: " + describe(portA) + "\n" + cluster.logs());
     return portB;
   }
 
@@ -230,18 +217,6 @@ class ClusterIT {
 
   private static String cameraOf(Map<String, String> owners, String node) {
     return owners.entrySet().stream().filter(e -> e.getValue().equals(node)).findFirst().orElseThrow().getKey();
-  }
-
-  /** How many ffmpeg each camera has on all nodes together, by the camera's URL in the command line. */
-  private Map<String, Long> perCamera() {
-    Map<String, String> byUrl = new HashMap<>();
-    config.getJsonArray("cameras").stream().map(JsonObject.class::cast)
-        .forEach(c -> byUrl.put(c.getString("url").replaceFirst("^lavfi:", ""), c.getString("id")));
-    return cluster.nodes.stream().flatMap(n -> ffmpegOf(n).stream())
-        .flatMap(p -> p.info().arguments().stream().flatMap(Stream::of))
-        .map(byUrl::get)
-        .filter(id -> id != null)
-        .collect(Collectors.groupingBy(id -> id, Collectors.counting()));
   }
 
   /** Hazelcast, the event bus and HTTP all listen where cluster.xml and the config say: loopback. */
@@ -303,16 +278,10 @@ class ClusterIT {
   private void assertExactlyOneFfmpegPerCamera(long forMillis) {
     long end = System.currentTimeMillis() + forMillis;
     do {
-      Map<String, Long> counts = perCamera();
+      Map<String, Long> counts = cluster.ffmpegPerCamera();
       assertEquals(Map.of("door", 1L, "hall", 1L, "yard", 1L, "gate", 1L), counts, "one ffmpeg per camera");
       assertEquals(4, cluster.nodes.stream().mapToLong(n -> ffmpegOf(n).size()).sum(), "no other ffmpeg");
       Processes.waitFor(100, () -> false);
     } while (System.currentTimeMillis() < end);
-  }
-
-  private static List<ProcessHandle> ffmpegOf(JarProcess node) {
-    return node.process.descendants()
-        .filter(p -> p.isAlive() && p.info().command().map(c -> c.endsWith("/ffmpeg")).orElse(false))
-        .toList();
   }
 }

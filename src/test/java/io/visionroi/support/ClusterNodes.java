@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 /** Packaged-jar nodes of one cluster of their own on loopback, for the cluster tests and bench. */
 public final class ClusterNodes implements AutoCloseable {
@@ -28,15 +29,34 @@ public final class ClusterNodes implements AutoCloseable {
   /** conf/cluster.xml with a cluster name of its own: a developer's cluster on this machine never joins. */
   private final String clusterXml;
   public final List<JarProcess> nodes = new ArrayList<>();
+  private final String clusterName = "test-" + UUID.randomUUID();
+
+  public String clusterName() {
+    return clusterName;
+  }
+  /** Each node's cluster traffic on a loopback address of its own ({@link #onOwnAddresses}). */
+  private final boolean ownAddresses;
   /** The event bus's shared key: the nodes talk over TLS, as a production cluster should. */
   private final Path keystore;
 
   /** @param config the service config every node gets; its http part is replaced by 127.0.0.1, any port */
   public ClusterNodes(Path dir, JsonObject config) throws IOException {
+    this(dir, config, false);
+  }
+
+  private ClusterNodes(Path dir, JsonObject config, boolean ownAddresses) throws IOException {
     this.dir = dir;
     this.config = config.copy().put("http", new JsonObject().put("host", "127.0.0.1").put("port", 0));
-    this.clusterXml = Files.readString(Path.of("conf", "cluster.xml")).replace(
-        "<cluster-name>visionroi</cluster-name>", "<cluster-name>test-" + UUID.randomUUID() + "</cluster-name>");
+    this.ownAddresses = ownAddresses;
+    String xml = Files.readString(Path.of("conf", "cluster.xml"))
+        .replace("<cluster-name>visionroi</cluster-name>", "<cluster-name>" + clusterName + "</cluster-name>");
+    if (ownAddresses) {
+      xml = xml.replace("<member>127.0.0.1</member>", OWN_ADDRESSES.stream()
+              .map(a -> "<member>" + a + ":" + OWN_PORT + "</member>").collect(Collectors.joining()))
+          .replace("<port auto-increment=\"true\" port-count=\"20\">5701</port>",
+              "<port auto-increment=\"false\">" + OWN_PORT + "</port>");
+    }
+    this.clusterXml = xml;
     this.keystore = dir.resolve("cluster.p12");
     makeKeystore(keystore);
   }
@@ -61,18 +81,38 @@ public final class ClusterNodes implements AutoCloseable {
 
   public static final String KEYSTORE_PASSWORD = "test-only-" + UUID.randomUUID();
 
-  /** Starts a node with its own directory (config, cluster.xml beside it, run dir). */
-  public JarProcess start(String name) throws IOException {
+  /**
+   * Nodes whose Hazelcast and event bus each use a loopback address of their own ({@link #OWN_ADDRESSES}, in
+   * start order, port {@value #OWN_PORT}), so that a test can cut one off ({@link NetworkCut}); only in a
+   * network namespace that has those addresses (Failsafe's, see scripts/private-network/bin/java). HTTP stays
+   * on 127.0.0.1.
+   */
+  public static ClusterNodes onOwnAddresses(Path dir, JsonObject config) throws IOException {
+    return new ClusterNodes(dir, config, true);
+  }
+
+  /** The address the {@code index}-th node started uses for the cluster, with {@link #onOwnAddresses}. */
+  public static String ownAddress(int index) {
+    return OWN_ADDRESSES.get(index);
+  }
+
+  /** Starts a node with its own directory (config, cluster.xml beside it, run dir); {@code env}: NAME=VALUE. */
+  public JarProcess start(String name, String... env) throws IOException {
     Path home = Files.createDirectories(dir.resolve(name));
     Files.writeString(home.resolve("config.json"), config.encodePrettily());
-    Files.writeString(home.resolve("cluster.xml"), clusterXml);
+    Files.writeString(home.resolve("cluster.xml"), !ownAddresses ? clusterXml : clusterXml.replace(
+        "<interface>127.0.0.1</interface>", "<interface>" + ownAddress(nodes.size()) + "</interface>"));
+    List<String> environment = new ArrayList<>(List.of("VISIONROI_RUN_DIR=" + home.resolve("run"), "NODE_NAME=",
+        "CLUSTER_KEYSTORE=" + keystore, "CLUSTER_KEYSTORE_PASSWORD=" + KEYSTORE_PASSWORD));
+    environment.addAll(List.of(env));
     JarProcess node = JarProcess.startRaw(home,
-        List.of("--config", home.resolve("config.json").toString(), "--cluster"),
-        "VISIONROI_RUN_DIR=" + home.resolve("run"), "NODE_NAME=", "CLUSTER_KEYSTORE=" + keystore,
-        "CLUSTER_KEYSTORE_PASSWORD=" + KEYSTORE_PASSWORD);
+        List.of("--config", home.resolve("config.json").toString(), "--cluster"), environment.toArray(String[]::new));
     nodes.add(node);
     return node;
   }
+
+  private static final List<String> OWN_ADDRESSES = List.of("127.0.0.1", "127.0.0.2", "127.0.0.3");
+  private static final int OWN_PORT = 5701;
 
   /** A node's name as the service makes it: host:port. */
   public static String nodeName(int port) {
@@ -117,11 +157,65 @@ public final class ClusterNodes implements AutoCloseable {
 
   /** All cameras of the config live, half on each of the two nodes. */
   public boolean liveAndHalved(int portA, int portB) {
-    List<JsonObject> all = cameras(portA);
-    long half = config.getJsonArray("cameras").size() / 2;
-    return all.size() == 2 * half && all.stream().allMatch(c -> "live".equals(c.getString("state")))
-        && all.stream().collect(Collectors.groupingBy(c -> c.getString("node"), Collectors.counting()))
-        .equals(Map.of(nodeName(portA), half, nodeName(portB), half));
+    return liveAndSpread(List.of(portA, portB));
+  }
+
+  /** All cameras of the config live, as one node answers, spread evenly over these nodes (counts differ by ≤ 1). */
+  public boolean liveAndSpread(List<Integer> ports) {
+    List<JsonObject> all = cameras(ports.get(0));
+    int total = config.getJsonArray("cameras").size();
+    Map<String, Long> perNode = all.stream().collect(Collectors.groupingBy(c -> String.valueOf(c.getString("node")), Collectors.counting()));
+    return all.size() == total && all.stream().allMatch(c -> "live".equals(c.getString("state")))
+        && ports.stream().allMatch(p -> perNode.getOrDefault(nodeName(p), 0L) >= total / ports.size())
+        && perNode.keySet().stream().allMatch(n -> ports.stream().anyMatch(p -> nodeName(p).equals(n)));
+  }
+
+  /** How many ffmpeg each camera has on all nodes together, by the camera's URL in the command line. */
+  public Map<String, Long> ffmpegPerCamera() {
+    Map<String, String> byUrl = new HashMap<>();
+    config.getJsonArray("cameras").stream().map(JsonObject.class::cast)
+        .forEach(c -> byUrl.put(c.getString("url").replaceFirst("^lavfi:", ""), c.getString("id")));
+    return nodes.stream().flatMap(n -> ffmpegOf(n).stream())
+        .flatMap(p -> p.info().arguments().stream().flatMap(Stream::of))
+        .map(byUrl::get)
+        .filter(id -> id != null)
+        .collect(Collectors.groupingBy(id -> id, Collectors.counting()));
+  }
+
+  /** A node's live ffmpeg processes. */
+  public static List<ProcessHandle> ffmpegOf(JarProcess node) {
+    return node.process.descendants()
+        .filter(p -> p.isAlive() && p.info().command().map(c -> c.endsWith("/ffmpeg")).orElse(false))
+        .toList();
+  }
+
+  /** The nodes' last log lines and the event bus's registrations of camera addresses, for a failure's message. */
+  public String logs() {
+    StringBuilder out = new StringBuilder();
+    com.hazelcast.client.config.ClientConfig client = new com.hazelcast.client.config.ClientConfig();
+    client.setClusterName(clusterName);
+    client.setProperty("hazelcast.logging.type", "none");
+    client.getNetworkConfig().addAddress((ownAddresses ? ownAddress(0) + ":" + OWN_PORT : "127.0.0.1:5701"));
+    client.getConnectionStrategyConfig().getConnectionRetryConfig().setClusterConnectTimeoutMillis(3000);
+    try {
+      com.hazelcast.core.HazelcastInstance hazelcast = com.hazelcast.client.HazelcastClient.newHazelcastClient(client);
+      try {
+        com.hazelcast.multimap.MultiMap<String, Object> subs = hazelcast.getMultiMap("__vertx.subs");
+        new java.util.TreeSet<>(subs.keySet()).stream().filter(k -> k.startsWith("camera."))
+            .forEach(k -> out.append("subs ").append(k).append(" -> ").append(subs.get(k)).append('\n'));
+        out.append("nodes ").append(hazelcast.getMap("__vertx.nodeInfo").keySet()).append('\n');
+      } finally {
+        hazelcast.shutdown();
+      }
+    } catch (RuntimeException e) {
+      out.append("(registrations not read: ").append(e.getMessage()).append(")\n");
+    }
+    for (JarProcess node : nodes) {
+      List<String> lines = node.output;
+      out.append("--- node ").append(node.pid()).append(":\n")
+          .append(String.join("\n", lines.subList(Math.max(0, lines.size() - 60), lines.size()))).append('\n');
+    }
+    return out.toString();
   }
 
   @Override

@@ -69,13 +69,18 @@ public final class Processes {
 
   /** Waits until {@code condition} holds, polling; false at the timeout. */
   public static boolean waitFor(long timeoutMillis, java.util.function.BooleanSupplier condition) {
+    return waitFor(timeoutMillis, 20, condition);
+  }
+
+  /** {@link #waitFor(long, java.util.function.BooleanSupplier)}, checking every {@code everyMillis}. */
+  public static boolean waitFor(long timeoutMillis, long everyMillis, java.util.function.BooleanSupplier condition) {
     long deadline = System.currentTimeMillis() + timeoutMillis;
     while (System.currentTimeMillis() < deadline) {
       if (condition.getAsBoolean()) {
         return true;
       }
       try {
-        Thread.sleep(20);
+        Thread.sleep(everyMillis);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         return false;

@@ -31,6 +31,21 @@ class CameraMonitorTest {
   }
 
   @Test
+  void aStalledWatchdogGivesTheCameraAFullGraceBeforeCallingItSilent() {
+    goLive();
+    // The process was frozen from 1000 to 11000: the watchdog's first look after it must not judge the camera.
+    monitor.resumeAfterStall(11_000);
+    CameraMonitor.Decision woken = monitor.tick(11_000);
+    assertNull(woken.transition(), "no outage for the watchdog's own silence");
+    assertNull(woken.action(), "no restart either");
+    assertNull(monitor.tick(14_499).transition());
+    // Still no frame a full grace after waking: now it is the camera.
+    CameraMonitor.Decision silent = monitor.tick(14_500);
+    assertEquals(CameraState.OUTAGE, silent.transition().to());
+    assertEquals(FfmpegAction.START, silent.action());
+  }
+
+  @Test
   void hungFfmpegIsReplacedAfterGraceAndTheCameraIsInOutage() {
     goLive();
     assertEquals(CameraMonitor.Decision.NONE.action(), monitor.tick(3999).action());
