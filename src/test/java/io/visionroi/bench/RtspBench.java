@@ -5,6 +5,7 @@ import io.visionroi.support.FakeMjpegCamera;
 import io.visionroi.support.JarProcess;
 import io.visionroi.support.Processes;
 import io.visionroi.support.RtspCamera;
+import io.visionroi.support.TestCamera;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.WebSocket;
@@ -321,148 +322,82 @@ public final class RtspBench {
    * nothing), so the encoder runs whoever else watches, as in a real camera; it is paused while the camera is
    * down and started again the moment it answers.
    */
-  private abstract static class Source implements AutoCloseable {
+  private static final class Source implements AutoCloseable {
+    private final TestCamera camera;
+    /** RTSP only; null for the HTTP camera. */
+    private final Keeper keeper;
+
+    private Source(TestCamera camera, Keeper keeper) {
+      this.camera = camera;
+      this.keeper = keeper;
+    }
 
     static Source of(Kind kind) throws Exception {
       if (kind.codec().equals("http")) {
-        return new HttpSource(new FakeMjpegCamera("640x480"));
+        return new Source(new FakeMjpegCamera("640x480").start(), null);
       }
       RtspCamera camera = switch (kind.codec()) {
         case "h264" -> RtspCamera.h264(kind.gop());
         case "h265" -> RtspCamera.h265(kind.gop());
         default -> RtspCamera.mjpeg();
       };
-      return new RtspSource(camera.size("640x480").fps(FPS).shared());
-    }
-
-    abstract String url();
-
-    abstract boolean rtsp();
-
-    abstract void freeze();
-
-    abstract void thaw();
-
-    abstract void stop();
-
-    /** Starts the camera again; the epoch milliseconds when it answers. */
-    abstract long start() throws Exception;
-
-    /** When the camera's own server died (a fault of the test camera, not of the service): says so, restarts it. */
-    String revive() {
-      return "";
-    }
-
-    @Override
-    public abstract void close();
-  }
-
-  private static final class RtspSource extends Source {
-    private final RtspCamera camera;
-    private final Keeper keeper;
-
-    RtspSource(RtspCamera camera) throws Exception {
-      this.camera = camera.start();
-      this.keeper = new Keeper(camera.url());
-      keeper.resume();
+      camera.size("640x480").fps(FPS).shared().start();
+      Source source = new Source(camera, new Keeper(camera.url()));
+      source.keeper.resume();
       Thread.sleep(1500);
+      return source;
     }
 
-    @Override
     String url() {
       return camera.url();
     }
 
-    @Override
     boolean rtsp() {
-      return true;
+      return keeper != null;
     }
 
-    @Override
     void freeze() {
       camera.freeze();
     }
 
-    @Override
     void thaw() {
       camera.thaw();
     }
 
-    @Override
     void stop() {
-      keeper.pause();
+      if (keeper != null) {
+        keeper.pause();
+      }
       camera.stop();
     }
 
-    @Override
+    /** Starts the camera again; the epoch milliseconds when it answers. */
     long start() {
       camera.start();
       long at = System.currentTimeMillis();
-      keeper.resume();
+      if (keeper != null) {
+        keeper.resume();
+      }
       return at;
     }
 
-    @Override
+    /** When the camera's own server died (a fault of the test camera, not of the service): says so, restarts it. */
     String revive() {
       try {
         camera.pid();
-        return " (the camera's RTSP server was running)";
+        return " (the camera's server was running)";
       } catch (IllegalStateException dead) {
-        progress("  the camera's RTSP server had died by itself: started again");
-        camera.start();
-        keeper.resume();
-        return " (the camera's RTSP server had DIED by itself; started again)";
+        progress("  the camera's server had died by itself: started again");
+        start();
+        return " (the camera's server had DIED by itself; started again)";
       }
     }
 
     @Override
     public void close() {
-      keeper.close();
-      camera.close();
-    }
-  }
-
-  private static final class HttpSource extends Source {
-    private final FakeMjpegCamera camera;
-
-    HttpSource(FakeMjpegCamera camera) {
-      this.camera = camera;
-      start();
-    }
-
-    @Override
-    String url() {
-      return camera.url();
-    }
-
-    @Override
-    boolean rtsp() {
-      return false;
-    }
-
-    @Override
-    void freeze() {
-      camera.freeze();
-    }
-
-    @Override
-    void thaw() {
-      camera.thaw();
-    }
-
-    @Override
-    void stop() {
-      camera.stop();
-    }
-
-    @Override
-    long start() {
-      camera.start();
-      return System.currentTimeMillis();
-    }
-
-    @Override
-    public void close() {
+      if (keeper != null) {
+        keeper.close();
+      }
       camera.close();
     }
   }

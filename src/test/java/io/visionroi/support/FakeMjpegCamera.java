@@ -10,7 +10,7 @@ import java.util.List;
  * stopped as a {@link CameraScript}: while frozen, new connections are still accepted (by the kernel) and get
  * nothing until the thaw, as with a hung camera; {@link #stop()} refuses connections until {@link #start()}.
  */
-public final class FakeMjpegCamera implements AutoCloseable {
+public final class FakeMjpegCamera implements TestCamera {
 
   private final CameraScript server = new CameraScript("scripts/mjpeg-camera.py");
   /** The script's arguments: a test pattern it encodes, or a recorded MJPEG clip it only copies. */
@@ -30,25 +30,35 @@ public final class FakeMjpegCamera implements AutoCloseable {
     return new FakeMjpegCamera(List.of("--", "-stream_loop", "-1", "-i", clip.toString(), "-c:v", "copy"));
   }
 
+  @Override
   public String url() {
     return "http://127.0.0.1:" + server.port() + "/";
   }
 
   /** Starts the camera and returns once it listens. */
+  @Override
   public FakeMjpegCamera start() {
     server.start(new ArrayList<>(arguments));
     return this;
   }
 
+  @Override
+  public long pid() {
+    return server.pid();
+  }
+
+  @Override
   public void freeze() {
     server.freeze();
   }
 
+  @Override
   public void thaw() {
     server.thaw();
   }
 
   /** The camera goes away: killed, connections refused until {@link #start()}. */
+  @Override
   public void stop() {
     server.stop();
   }

@@ -15,7 +15,7 @@ import java.util.List;
  * }
  * </pre>
  */
-public final class RtspCamera implements AutoCloseable {
+public final class RtspCamera implements TestCamera {
 
   private final CameraScript server = new CameraScript("scripts/rtsp-camera.py");
   private final String codec;
@@ -99,6 +99,7 @@ public final class RtspCamera implements AutoCloseable {
   }
 
   /** Starts the server and returns once it listens; throws if it has not within ~10 s. */
+  @Override
   public RtspCamera start() {
     List<String> arguments = new ArrayList<>(List.of("--codec", codec, "--gop", Integer.toString(gopSeconds),
         "--fps", Integer.toString(fps), "--size", size, "--path", path));
@@ -120,6 +121,7 @@ public final class RtspCamera implements AutoCloseable {
   }
 
   /** The URL to read it with, holding the credentials when it has auth. */
+  @Override
   public String url() {
     return user == null ? plainUrl() : urlWith(user, password);
   }
@@ -139,21 +141,25 @@ public final class RtspCamera implements AutoCloseable {
   }
 
   /** The server's pid while it runs. */
+  @Override
   public long pid() {
     return server.pid();
   }
 
   /** SIGSTOP: connections stay open and nothing more is sent, nor answered. */
+  @Override
   public void freeze() {
     server.freeze();
   }
 
   /** SIGCONT after {@link #freeze()}. */
+  @Override
   public void thaw() {
     server.thaw();
   }
 
   /** SIGKILL, like a camera losing power: returns once it is gone and its port refuses connections. */
+  @Override
   public void stop() {
     server.stop();
   }
