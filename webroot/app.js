@@ -1,6 +1,8 @@
 "use strict";
 
-// VisionROI live viewer: one tile per camera, each with its own self-healing WebSocket.
+// VisionROI live viewer: one tile per camera, each with its own self-healing WebSocket. A camera that
+// sends H.264 (or H.265) as fragmented MP4 plays in a <video> through Media Source Extensions when this
+// browser decodes its codec; otherwise, and for every other camera, JPEG frames are drawn on a canvas.
 
 const LIST_REFRESH_MS = 10000;
 const LIST_TIMEOUT_MS = 8000;
@@ -12,6 +14,20 @@ const BACKOFF_MAX_MS = 5000;
 // so retry quickly and at a constant rate: the picture must return as soon as the camera does.
 const OUTAGE_RETRY_MS = 750;
 const CLOSE_OUTAGE = 1013;
+const CLOSE_NOT_MP4 = 4415;     // ?format=mp4 for a camera that sends JPEG
+
+const LIVE_LAG_S = 1;           // a playhead further behind the newest video than this jumps ahead...
+const LIVE_EDGE_S = 0.1;        // ...to this far behind it: inside the last frame, so there is a picture at once
+const CATCH_UP_S = 0.15;        // a smaller lag above this is played off a little faster...
+const CATCH_UP_RATE = 1.1;      // ...at this rate, hardly visible
+const KEEP_BEHIND_S = 10;       // video kept behind the playhead; a removal takes the rest of its group too,
+                                // so this spares the group being played for keyframes up to 10 s apart...
+const TRIM_SLACK_S = 5;         // ...and what is older goes in batches of this, not on every tick
+const MAX_QUEUED_BYTES = 24 * 1024 * 1024;  // above a whole replayed group (the server keeps at most 16 MiB)
+const MAX_MP4_FAILURES = 2;     // players failing before their first picture, in a row, before JPEG is used
+
+// Safari on iPhone has only ManagedMediaSource.
+const MSE = window.MediaSource || window.ManagedMediaSource;
 
 const SERVER_STATES = new Set(["starting", "live", "outage", "stopped", "failed"]);
 
@@ -31,9 +47,23 @@ function jitter(ms) {
   return ms * (0.8 + Math.random() * 0.4);
 }
 
-function wsUrl(id) {
+function wsUrl(id, mode) {
   const proto = location.protocol === "https:" ? "wss:" : "ws:";
-  return `${proto}//${location.host}/ws/cameras/${encodeURIComponent(id)}`;
+  const format = mode === "mp4" ? "?format=mp4" : "";
+  return `${proto}//${location.host}/ws/cameras/${encodeURIComponent(id)}${format}`;
+}
+
+// An init segment opens with its ftyp box, whose type is in bytes 4..8 (after the size).
+function isInitSegment(data) {
+  return data.byteLength >= 8 && String.fromCharCode(...new Uint8Array(data, 4, 4)) === "ftyp";
+}
+
+// A hole: before the newest video but in no buffered range. At or past the end is just waiting for video.
+function inHole(ranges, time) {
+  for (let i = 0; i < ranges.length; i++) {
+    if (time >= ranges.start(i) && time <= ranges.end(i)) return false;
+  }
+  return time < ranges.end(ranges.length - 1);
 }
 
 function el(tag, className, text) {
@@ -48,8 +78,154 @@ function setText(node, text) {
   if (node.textContent !== text) node.textContent = text;
 }
 
+/**
+ * One MediaSource in one <video>, fed with one init segment and the fragments after it. A new init segment
+ * (a new socket, or a new generation of the camera's ffmpeg, whose timestamps start again) gets a new player:
+ * simpler and sturdier than reusing a SourceBuffer across streams.
+ */
+class Mp4Player {
+  /**
+   * @param {string} mime the stream's type with its codecs, as the server names it
+   * @param {ArrayBuffer} init the init segment
+   * @param {() => void} onPicture called once, when the first picture at the live edge is shown
+   * @param {() => void} onFail called once, when this player cannot go on
+   */
+  constructor(mime, init, onPicture, onFail) {
+    this.mime = mime;
+    this.onPicture = onPicture;
+    this.onFail = onFail;
+    this.queue = [init];
+    this.queuedBytes = init.byteLength;
+    this.buffer = null;             // the SourceBuffer, once the MediaSource is open
+    this.shown = false;
+    this.stopped = false;           // failed or destroyed: takes nothing more
+
+    const video = el("video");
+    video.defaultMuted = true;      // muted video may play without a user gesture
+    video.muted = true;
+    video.autoplay = true;
+    video.playsInline = true;       // iPhone: play in the tile, not full screen
+    // ManagedMediaSource opens only with remote playback off (or an AirPlay alternative); nothing to cast anyway.
+    video.disableRemotePlayback = true;
+    this.video = video;
+
+    this.source = new MSE();
+    this.url = URL.createObjectURL(this.source);
+    this.source.addEventListener("sourceopen", () => this.open(), { once: true });
+    video.addEventListener("loadeddata", () => this.settle());
+    video.addEventListener("seeked", () => this.settle());
+    video.addEventListener("error", () => this.fail());
+    video.src = this.url;
+  }
+
+  open() {
+    if (this.stopped) return;
+    try {
+      this.buffer = this.source.addSourceBuffer(this.mime);
+    } catch {
+      this.fail();
+      return;
+    }
+    // "sequence": each fragment is placed right after the one before, whatever its timestamps say. By its
+    // own timestamps ("segments"), a group the server skipped for a slow viewer would leave a hole that
+    // playback stalls in, and a camera clock stepping back would overwrite video already buffered.
+    this.buffer.mode = "sequence";
+    this.buffer.addEventListener("updateend", () => this.pump());
+    this.buffer.addEventListener("error", () => this.fail());
+    this.pump();
+  }
+
+  push(data) {
+    this.queue.push(data);
+    this.queuedBytes += data.byteLength;
+    // The browser does not keep up: better start again from a keyframe than hold ever more.
+    if (this.queuedBytes > MAX_QUEUED_BYTES) this.fail();
+    else this.pump();
+  }
+
+  // One operation at a time: appendBuffer throws while an append or remove is running.
+  pump() {
+    const buffer = this.buffer;
+    if (this.stopped || !buffer || buffer.updating) return;
+    const data = this.queue.shift();
+    if (!data) {
+      this.settle();
+      return;
+    }
+    this.queuedBytes -= data.byteLength;
+    try {
+      buffer.appendBuffer(data);
+    } catch {
+      this.fail();                  // QuotaExceededError, or the MediaSource ended on a decode error
+    }
+  }
+
+  /**
+   * Keeps the playhead at the live edge: the server replays the current group at connect, and playback
+   * falls behind after a stall or a paused (off-screen) video. Shows the player once it is there.
+   */
+  settle() {
+    const video = this.video;
+    if (this.stopped || video.seeking) return;
+    const ranges = video.buffered;
+    if (!ranges.length) return;
+    const last = ranges.length - 1;
+    const end = ranges.end(last);
+    if (end - video.currentTime > LIVE_LAG_S) {
+      video.currentTime = Math.max(ranges.start(last), end - LIVE_EDGE_S);
+      return;                       // "seeked" comes back here
+    }
+    if (inHole(ranges, video.currentTime)) {
+      video.currentTime = ranges.start(last);
+      return;
+    }
+    // A burst as a stream starts, or stalls, leave a lag that would otherwise stay for good.
+    const rate = end - video.currentTime > CATCH_UP_S ? CATCH_UP_RATE : 1;
+    if (video.playbackRate !== rate) video.playbackRate = rate;
+    if (!this.shown && !this.queue.length && video.readyState >= HTMLMediaElement.HAVE_CURRENT_DATA) {
+      this.shown = true;
+      video.classList.add("shown");
+      // In case autoplay did not start it. Refused, the picture still follows the live edge in jumps.
+      video.play().catch(() => {});
+      this.onPicture();
+    }
+  }
+
+  // Also when nothing arrives: follow the live edge, and drop what lies well behind the playhead.
+  tick() {
+    this.settle();
+    const buffer = this.buffer;
+    if (this.stopped || !buffer || buffer.updating) return;
+    const ranges = buffer.buffered;
+    const cut = this.video.currentTime - KEEP_BEHIND_S;
+    if (!ranges.length || cut - ranges.start(0) < TRIM_SLACK_S) return;
+    try {
+      buffer.remove(0, cut);
+    } catch {
+      this.fail();
+    }
+  }
+
+  fail() {
+    if (this.stopped) return;
+    this.stopped = true;
+    this.queue = [];
+    this.onFail();
+  }
+
+  destroy() {
+    this.stopped = true;
+    this.queue = [];
+    this.video.remove();
+    // Detach now, not at garbage collection: the MediaSource holds a decoder and the buffered video.
+    this.video.removeAttribute("src");
+    this.video.load();
+    URL.revokeObjectURL(this.url);
+  }
+}
+
 class Tile {
-  constructor(id) {
+  constructor(id, cam) {
     this.id = id;
     this.lastError = null;
     // Latest status from the server; its reason stays visible while retrying, until video returns.
@@ -61,14 +237,21 @@ class Tile {
     this.backoff = BACKOFF_MIN_MS;
     this.arrivals = [];         // receive times within FPS_WINDOW_MS; pruned, so bounded by the frame rate
     this.fpsSince = performance.now();
-    this.framesDrawn = 0;
+    this.frames = 0;            // pictures received: JPEGs drawn, MP4 fragments
     this.pending = null;        // newest frame waiting for decode; older ones are dropped
     this.decoding = false;
     this.disposed = false;
+    this.mode = "jpeg";         // which stream the socket asks for: "jpeg" or "mp4"
+    this.mime = null;           // the camera's MP4 type, for the next player
+    this.player = null;         // the Mp4Player the socket feeds
+    this.previous = null;       // the one before, keeping its last picture until the new one shows one
+    this.mp4Failures = 0;
+    this.unplayable = null;     // an MP4 type this browser claimed but failed to play
 
     this.root = el("article", "tile");
     this.root.dataset.cameraId = id;
     this.root.dataset.frames = "0";
+    this.root.dataset.mode = this.mode;
 
     const head = el("header", "tile-head");
     const title = el("div", "title");
@@ -110,6 +293,8 @@ class Tile {
     this.view.addEventListener("keydown", this.onViewKey);
 
     this.setState("connecting");
+    // Until the socket's status says more, the list decides; JPEG works for any camera.
+    this.followOutput(cam.output, cam.mime);
     this.connect();
   }
 
@@ -123,6 +308,33 @@ class Tile {
     this.renderMessage();
   }
 
+  /**
+   * MP4 when the camera sends it in a codec this browser plays (Chromium plays no H.265 through MSE), JPEG
+   * otherwise. Without both output and type (camera not running, init segment not read yet) the mode stays.
+   * True when the mode changed.
+   */
+  followOutput(output, mime) {
+    let mode = null;
+    if (output === "jpeg") {
+      mode = "jpeg";
+    } else if (output === "mp4" && typeof mime === "string" && mime) {
+      mode = MSE && mime !== this.unplayable && MSE.isTypeSupported(mime) ? "mp4" : "jpeg";
+      if (mode === "mp4") this.mime = mime;
+    }
+    if (!mode || mode === this.mode) return false;
+    this.setMode(mode);
+    return true;
+  }
+
+  setMode(mode) {
+    this.mode = mode;
+    this.root.dataset.mode = mode;
+    this.pending = null;
+    this.dropPlayers();
+    // The other format's last picture is not shown: "no picture yet" until this one has one.
+    this.root.classList.remove("has-frame");
+  }
+
   connect() {
     if (this.disposed || document.hidden) return;
     this.cancelRetry();
@@ -131,22 +343,30 @@ class Tile {
     // its badge avoids flickering to "connecting" on each retry.
     if (this.state !== "outage" && this.state !== "failed") this.setState("connecting");
 
+    const mode = this.mode;
     let ws;
     try {
-      ws = new WebSocket(wsUrl(this.id));
+      ws = new WebSocket(wsUrl(this.id, mode));
     } catch {
       this.scheduleRetry(false);
       return;
     }
-    ws.binaryType = "blob";     // createImageBitmap takes the Blob directly, no copy
+    // appendBuffer wants bytes; createImageBitmap takes the Blob directly, no copy.
+    ws.binaryType = mode === "mp4" ? "arraybuffer" : "blob";
     ws.onmessage = (ev) => {
       if (typeof ev.data === "string") this.onText(ev.data);
+      else if (mode === "mp4") this.onSegment(ev.data);
       else this.onFrame(ev.data);
     };
     ws.onclose = (ev) => {
       if (ws !== this.ws) return;
       this.ws = null;
-      this.scheduleRetry(ev.code === CLOSE_OUTAGE);
+      if (ev.code === CLOSE_NOT_MP4) {
+        this.setMode("jpeg");       // normally a status saying "jpeg" has switched already
+        this.connect();
+      } else {
+        this.scheduleRetry(ev.code === CLOSE_OUTAGE);
+      }
     };
     this.ws = ws;
   }
@@ -163,6 +383,8 @@ class Tile {
     this.setState(msg.state);
     this.showNode(msg.node);
     this.renderMessage();       // the reason may change without a state change
+    // The output changes with the camera's ffmpeg (config edit, source codec): take the other stream.
+    if (this.followOutput(msg.output, msg.mime)) this.connect();
   }
 
   showNode(node) {
@@ -171,8 +393,8 @@ class Tile {
     if (known) setText(this.nodeEl, `on ${node}`);
   }
 
-  onFrame(blob) {
-    this.backoff = BACKOFF_MIN_MS;  // a frame proves the path works again
+  // For each picture that arrives, in either format: the fps figure, and video means live.
+  onPicture() {
     const now = performance.now();
     this.arrivals.push(now);
     this.pruneArrivals(now);
@@ -180,8 +402,79 @@ class Tile {
       this.status = { state: "live", reason: "" };
       this.setState("live");
     }
+  }
+
+  countFrame() {
+    this.frames++;
+    this.root.dataset.frames = String(this.frames);
+  }
+
+  showPicture() {
+    if (!this.root.classList.contains("has-frame")) this.root.classList.add("has-frame");
+  }
+
+  onFrame(blob) {
+    this.backoff = BACKOFF_MIN_MS;  // a frame proves the path works again
+    this.onPicture();
     this.pending = blob;
     if (!this.decoding) this.drawLoop();
+  }
+
+  onSegment(data) {
+    if (isInitSegment(data)) {
+      const player = new Mp4Player(this.mime, data, () => this.onPlayerPicture(player),
+        () => this.onPlayerFail(player));
+      this.replacePlayer(player);
+      this.view.append(player.video);
+      return;
+    }
+    this.onPicture();
+    this.countFrame();
+    this.player?.push(data);
+  }
+
+  onPlayerPicture(player) {
+    if (player !== this.player) return;
+    this.previous?.destroy();
+    this.previous = null;
+    this.mp4Failures = 0;
+    // A picture, not a fragment, proves the path works: a player that keeps failing must back off.
+    this.backoff = BACKOFF_MIN_MS;
+    this.showPicture();
+  }
+
+  onPlayerFail(player) {
+    if (player !== this.player) return;
+    this.replacePlayer(null);
+    this.closeSocket();
+    // Failing twice before any picture: the browser claims the codec but cannot play it after all.
+    if (!player.shown && ++this.mp4Failures >= MAX_MP4_FAILURES) {
+      this.unplayable = player.mime;
+      this.setMode("jpeg");
+      this.connect();
+      return;
+    }
+    this.scheduleRetry(false);
+  }
+
+  // The newest player that showed a picture stays, frozen, until its successor shows one: like the canvas,
+  // the tile keeps its last picture through reconnects and new generations.
+  replacePlayer(next) {
+    const old = this.player;
+    if (old?.shown) {
+      this.previous?.destroy();
+      this.previous = old;
+    } else {
+      old?.destroy();
+    }
+    this.player = next;
+  }
+
+  dropPlayers() {
+    this.player?.destroy();
+    this.previous?.destroy();
+    this.player = null;
+    this.previous = null;
   }
 
   // Decodes one frame at a time; frames arriving meanwhile overwrite `pending`,
@@ -197,7 +490,7 @@ class Tile {
       } catch {
         continue;                   // a corrupt frame is skipped; the next one replaces it
       }
-      if (this.disposed) {
+      if (this.disposed || this.mode !== "jpeg") {
         bitmap.close();
         break;
       }
@@ -207,9 +500,8 @@ class Tile {
       }
       this.ctx.drawImage(bitmap, 0, 0);
       bitmap.close();               // release decoded pixels now rather than at GC time
-      this.framesDrawn++;
-      this.root.dataset.frames = String(this.framesDrawn);
-      if (this.framesDrawn === 1) this.root.classList.add("has-frame");
+      this.countFrame();
+      this.showPicture();
     }
     this.decoding = false;
   }
@@ -262,6 +554,7 @@ class Tile {
     this.disposed = true;
     this.suspend();
     this.pending = null;
+    this.dropPlayers();
     this.view.removeEventListener("click", this.onViewClick);
     this.view.removeEventListener("keydown", this.onViewKey);
     if (expanded === this) toggleExpanded(this);
@@ -320,6 +613,7 @@ class Tile {
     const fps = span > 0 ? (this.arrivals.length * 1000) / span : 0;
     setText(this.fpsEl, `${fps < 10 ? fps.toFixed(1) : Math.round(fps)} fps`);
     if (this.state === "reconnecting") this.renderBadge();
+    this.player?.tick();
   }
 }
 
@@ -356,7 +650,7 @@ function syncTiles(cams) {
     seen.add(id);
     let tile = tiles.get(id);
     if (!tile) {
-      tile = new Tile(id);
+      tile = new Tile(id, cam);
       tiles.set(id, tile);
     }
     tile.update(cam);

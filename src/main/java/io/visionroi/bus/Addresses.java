@@ -6,16 +6,23 @@ import io.vertx.core.eventbus.DeliveryOptions;
  * Every event-bus address of the service, in one place: {@link #CAMERAS}, {@link #RUNNING} and {@link #CONFIG}
  * within the node, and per camera (all cluster-wide but where marked local):
  * <ul>
- *   <li>{@code camera.<id>.frames}: publish, a {@link Frame} per JPEG read from ffmpeg;</li>
+ *   <li>{@code camera.<id>.frames}: publish, a {@link Frame} per JPEG (read from ffmpeg, or from the JPEG
+ *       encoder of an MP4 camera while someone wants JPEG);</li>
+ *   <li>{@code camera.<id>.mp4}: publish, the {@link Frame}s of an MP4 camera: each generation's init segment,
+ *       then its fragments;</li>
+ *   <li>{@code camera.<id>.gop}: request/reply to the camera's worker: the init segment and the fragments
+ *       since the last keyframe, as one Buffer ({@link FrameCodec#encodeAll}), for a node's first MP4 viewer;</li>
  *   <li>{@code camera.<id>.state}: publish, a status JSON (see {@link CameraStatus}) on every state change and, while an
  *       outage lasts, again every {@code outageRetry}; viewers of an {@code outage} status are closed;</li>
  *   <li>{@code camera.<id>.control}: request/reply to the camera's supervisor: {@code status}, {@code restart};</li>
  *   <li>{@code camera.<id>.snapshot}: request/reply to the camera's worker: the latest {@link Frame};</li>
  *   <li>{@code camera.<id>.viewers}: publish, each node's HTTP side to the supervisor:
- *       {@code {"node": ..., "viewers": n}}, on every change and every few seconds;</li>
+ *       {@code {"node": ..., "viewers": n, "jpegViewers": m}}, on every change and every few seconds;</li>
  *   <li>{@code camera.<id>.ffmpeg}: send, local, supervisor to worker: {@link FfmpegOrder}s;</li>
  *   <li>{@code camera.<id>.ffmpeg.events}: send, local, worker to supervisor: ffmpeg generation started, exited,
- *       failed.</li>
+ *       failed;</li>
+ *   <li>{@code camera.<id>.jpeg.wanted}: send, local, supervisor to worker: some viewer wants JPEG from this
+ *       camera (an MP4 camera then runs its JPEG encoder), repeated while it lasts.</li>
  * </ul>
  */
 public final class Addresses {
@@ -63,6 +70,23 @@ public final class Addresses {
 
   public static String ffmpeg(String cameraId) {
     return "camera." + cameraId + ".ffmpeg";
+  }
+
+  public static String mp4(String cameraId) {
+    return "camera." + cameraId + ".mp4";
+  }
+
+  /** The address of a format's frames. */
+  public static String stream(String cameraId, StreamFormat format) {
+    return format == StreamFormat.MP4 ? mp4(cameraId) : frames(cameraId);
+  }
+
+  public static String gop(String cameraId) {
+    return "camera." + cameraId + ".gop";
+  }
+
+  public static String jpegWanted(String cameraId) {
+    return "camera." + cameraId + ".jpeg.wanted";
   }
 
   public static String ffmpegEvents(String cameraId) {

@@ -13,21 +13,24 @@ import io.vertx.core.json.JsonObject;
  * @param pid            ffmpeg's pid (== its process group) while one runs, else null
  * @param codec          the source's video codec as ffmpeg names it ({@code h264}, {@code mjpeg}, ...), null
  *                       until ffmpeg has opened the source once
+ * @param output         what the running generation sends viewers ({@link StreamFormat}), null while none runs
+ * @param mime           the MIME type of that stream, with its codec string for MP4 once the init segment
+ *                       was read ({@code video/mp4; codecs="avc1.640028"}), else null
  */
 public record CameraStatus(String id, String name, String node, CameraState state, String reason, double fps,
     Long lastFrameAgeMs, long frames, long restarts, Long pid, long generation, String lastError, String url,
-    String codec) {
+    String codec, StreamFormat output, String mime) {
 
   /** A camera that no node runs. */
   public static CameraStatus notRunning(CameraConfig camera, String reason) {
     return new CameraStatus(camera.id(), camera.name(), null, CameraState.STOPPED, reason, 0, null, 0, 0, null, 0,
-        null, camera.maskedUrl(), null);
+        null, camera.maskedUrl(), null, null, null);
   }
 
   /** What a node cut off from the cluster tells its own viewers: no picture from here for now (1013). */
   public static CameraStatus cutOff(CameraConfig camera, String reason) {
     return new CameraStatus(camera.id(), camera.name(), null, CameraState.OUTAGE, reason, 0, null, 0, 0, null, 0,
-        null, camera.maskedUrl(), null);
+        null, camera.maskedUrl(), null, null, null);
   }
 
   public JsonObject toJson() {
@@ -45,6 +48,8 @@ public record CameraStatus(String id, String name, String node, CameraState stat
         .put("generation", generation)
         .put("lastError", lastError)
         .put("url", url)
-        .put("codec", codec);
+        .put("codec", codec)
+        .put("output", output == null ? null : output.wireName())
+        .put("mime", mime);
   }
 }

@@ -12,8 +12,10 @@ import java.util.List;
  * @param kind       what happened
  * @param generation the generation it happened to
  * @param pid        its pid (== its process group), or -1
- * @param detail     for {@link Kind#EXITED} and {@link Kind#SPAWN_FAILED}: the masked reason; for
- *                   {@link Kind#SOURCE} and {@link Kind#OUTDATED}: the source's video codec; else null
+ * @param detail     for {@link Kind#EXITED}, {@link Kind#SPAWN_FAILED} and {@link Kind#UNSUITABLE}: the masked
+ *                   reason; for {@link Kind#SOURCE} and {@link Kind#OUTDATED}: the source's video codec; for
+ *                   {@link Kind#STARTED}: the generation's {@link StreamFormat} wire name; for {@link Kind#MEDIA}:
+ *                   the stream's MIME type with its codec string
  * @param stderrTail for {@link Kind#EXITED}: ffmpeg's last few stderr lines, masked (may be empty)
  */
 public record FfmpegEvent(Kind kind, long generation, long pid, String detail, List<String> stderrTail) {
@@ -24,12 +26,16 @@ public record FfmpegEvent(Kind kind, long generation, long pid, String detail, L
 
   public enum Kind {
     STARTED,
+    /** The generation's MP4 init segment was read: its MIME type is known. */
+    MEDIA,
     /** ffmpeg named the source's video codec, and the generation's command suits it. */
     SOURCE,
     /** ffmpeg named the source's video codec, and a better command is known now (copy MJPEG): replace it. */
     OUTDATED,
     EXITED,
-    SPAWN_FAILED
+    SPAWN_FAILED,
+    /** The source cannot give what the config asks (MP4 output from a codec browsers cannot play): killed. */
+    UNSUITABLE
   }
 
   public static FfmpegEvent of(Kind kind, long generation, long pid, String detail) {

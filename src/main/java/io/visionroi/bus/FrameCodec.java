@@ -4,24 +4,51 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.MessageCodec;
 
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * Event-bus codec for {@link Frame}: local consumers get the same immutable instance (no copy per consumer,
- * unlike the default Buffer codec); across cluster nodes it travels as a compact binary record.
+ * unlike the default Buffer codec); across cluster nodes it travels as a compact binary record. A run of
+ * frames (an MP4 init segment and the fragments since the last keyframe) travels as one Buffer of such
+ * records ({@link #encodeAll}, {@link #decodeAll}).
  */
 public final class FrameCodec implements MessageCodec<Frame, Frame> {
 
   /** A camera id is at most 64 ASCII characters. */
   static final int MAX_ID_BYTES = 64;
-  /** The camera reader's own bound on a JPEG. */
+  /** The camera readers' own bound on a JPEG or an MP4 fragment. */
   public static final int MAX_FRAME_BYTES = 8 * 1024 * 1024;
+  private static final Frame.Kind[] KINDS = Frame.Kind.values();
+  /** After the id: generation, seq, readAt, kind, data length. */
+  private static final int AFTER_ID_BYTES = 8 + 8 + 8 + 1 + 4;
 
   @Override
   public void encodeToWire(Buffer wire, Frame frame) {
     byte[] id = frame.cameraId().getBytes(StandardCharsets.UTF_8);
     wire.appendInt(id.length).appendBytes(id)
         .appendLong(frame.generation()).appendLong(frame.seq()).appendLong(frame.readAt())
-        .appendInt(frame.jpeg().length()).appendBuffer(frame.jpeg());
+        .appendByte((byte) frame.kind().ordinal())
+        .appendInt(frame.data().length()).appendBuffer(frame.data());
+  }
+
+  public Buffer encodeAll(List<Frame> frames) {
+    Buffer wire = Buffer.buffer();
+    frames.forEach(frame -> encodeToWire(wire, frame));
+    return wire;
+  }
+
+  /** The frames of {@link #encodeAll}, refusing malformed ones as {@link #decodeFromWire} does. */
+  public List<Frame> decodeAll(Buffer wire) {
+    List<Frame> frames = new ArrayList<>();
+    int pos = 0;
+    while (pos < wire.length()) {
+      Frame frame = decodeFromWire(pos, wire);
+      frames.add(frame);
+      pos += 4 + frame.cameraId().getBytes(StandardCharsets.UTF_8).length + AFTER_ID_BYTES
+          + frame.data().length();
+    }
+    return frames;
   }
 
   /**
@@ -35,15 +62,17 @@ public final class FrameCodec implements MessageCodec<Frame, Frame> {
     check(idLength >= 1 && idLength <= MAX_ID_BYTES && pos + idLength <= wire.length(), "camera id length", idLength);
     String id = wire.getString(pos, pos + idLength, "UTF-8");
     pos += idLength;
-    check(pos + 28 <= wire.length(), "header length", wire.length());
+    check(pos + AFTER_ID_BYTES <= wire.length(), "header length", wire.length());
     long generation = wire.getLong(pos);
     long seq = wire.getLong(pos + 8);
     long readAt = wire.getLong(pos + 16);
-    int jpegLength = wire.getInt(pos + 24);
-    pos += 28;
-    check(jpegLength >= 0 && jpegLength <= MAX_FRAME_BYTES && pos + jpegLength <= wire.length(), "JPEG length",
-        jpegLength);
-    return new Frame(id, generation, seq, readAt, wire.getBuffer(pos, pos + jpegLength));
+    int kind = wire.getByte(pos + 24);
+    check(kind >= 0 && kind < KINDS.length, "kind", kind);
+    int dataLength = wire.getInt(pos + 25);
+    pos += AFTER_ID_BYTES;
+    check(dataLength >= 0 && dataLength <= MAX_FRAME_BYTES && pos + dataLength <= wire.length(), "data length",
+        dataLength);
+    return new Frame(id, generation, seq, readAt, KINDS[kind], wire.getBuffer(pos, pos + dataLength));
   }
 
   private static void check(boolean ok, String what, int value) {

@@ -5,7 +5,10 @@ import io.visionroi.bus.FfmpegEvent;
 import io.visionroi.bus.FfmpegOrder;
 import io.visionroi.bus.Frame;
 import io.visionroi.bus.FrameCodec;
+import io.visionroi.bus.GopCache;
+import io.visionroi.bus.StreamFormat;
 import io.visionroi.config.CameraConfig;
+import io.visionroi.config.CameraSource;
 import io.vertx.core.AbstractVerticle;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.EventBus;
@@ -16,9 +19,11 @@ import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -30,6 +35,11 @@ import java.util.concurrent.atomic.AtomicLong;
  * <p>
  * Frames are read on a dedicated thread per generation and published directly (the event bus is
  * thread-safe); once a generation is stopped or replaced, none of its frames is published any more.
+ * <p>
+ * What ffmpeg makes of the source follows the camera's {@code output}: JPEG frames, or (for H.264) the
+ * camera's own stream as fragmented MP4, for browsers to decode. An MP4 camera keeps its current group of
+ * pictures for new viewers ({@link GopCache}) and runs a {@link JpegEncoder} on that stream while JPEG viewers
+ * or snapshots want it.
  */
 public class CameraVerticle extends AbstractVerticle {
 
@@ -38,21 +48,42 @@ public class CameraVerticle extends AbstractVerticle {
   /** How much of ffmpeg's stderr reaches the log when a camera fails. */
   private static final int STDERR_TAIL_LINES = 5;
   private static final String MJPEG = "mjpeg";
+  private static final String H264 = "h264";
+  /** What an MP4 output can carry: what browsers decode through Media Source Extensions. */
+  private static final Set<String> MP4_CODECS = Set.of(H264, "hevc");
+  /** A JPEG viewer's want lasts this long unless repeated (its supervisor repeats it every 2 s). */
+  static final long JPEG_WANT_MILLIS = 5000;
+  /** A snapshot keeps an MP4 camera's JPEG encoder this long: who takes one every 10 s finds it running. */
+  static final long SNAPSHOT_KEEP_MILLIS = 15000;
+  /** How long a snapshot of an MP4 camera waits for its encoder's first picture (the asker waits 2 s). */
+  private static final long SNAPSHOT_WAIT_MILLIS = 1800;
+  private static final int MAX_SNAPSHOT_WAITERS = 64;
+  private static final FrameCodec FRAMES = new FrameCodec();
 
   private final CameraConfig camera;
   private final String ffmpegPath;
-  private final AtomicLong seq = new AtomicLong();
+  private final AtomicLong jpegSeq = new AtomicLong();
+  private final AtomicLong mp4Seq = new AtomicLong();
+  private final GopCache group = new GopCache();
   /** Makes "stop publishing this generation" and "publish a frame of it" exclusive. */
   private final Object publishing = new Object();
 
   private EventBus bus;
   private FfmpegProcess process;
   private long generation;
-  /** Whether the running generation copies the source rather than encoding it. */
-  private boolean copying;
+  /** What the running generation's ffmpeg makes of the source. */
+  private FfmpegCommand.Encoding encoding;
   /** The generation whose frames may be published; 0 while none may. Guarded by {@link #publishing}. */
   private long publishable;
+  /** The newest JPEG of the running generation (or of its JPEG encoder), for snapshots. */
   private volatile Frame latest;
+  /** An MP4 camera's JPEG encoder while one runs. Set and cleared under {@link #publishing}. */
+  private volatile JpegEncoder encoder;
+  /** Until when someone wants JPEG from this camera (epoch ms). */
+  private volatile long jpegWantedUntil;
+  private final List<Message<Object>> snapshotWaiters = new ArrayList<>();
+  private volatile boolean stopping;
+  private volatile boolean snapshotsWaiting;
   /** The source's codec as the last ffmpeg named it, kept for this camera config's next starts; null until then. */
   private String sourceCodec;
   /** The newest order not carried out yet: orders that pile up while ffmpeg is being killed are merged. */
@@ -68,11 +99,30 @@ public class CameraVerticle extends AbstractVerticle {
     bus = vertx.eventBus();
     bus.<JsonObject>localConsumer(Addresses.ffmpeg(camera.id()), m -> want(FfmpegOrder.fromJson(m.body())));
     bus.<Object>consumer(Addresses.snapshot(camera.id()), this::onSnapshot);
+    bus.<Object>consumer(Addresses.gop(camera.id()), this::onGroupWanted);
+    bus.<Object>localConsumer(Addresses.jpegWanted(camera.id()), m -> wantJpeg(JPEG_WANT_MILLIS));
+    vertx.setPeriodic(1000, id -> {
+      if (encoder != null && System.currentTimeMillis() > jpegWantedUntil) {
+        LOG.info("camera {}: JPEG encoder stopped: no JPEG viewer or snapshot any more", camera.id());
+        stopEncoder();
+      }
+    });
   }
 
   @Override
   public void stop() {
+    stopping = true;
     ensureFfmpegGone();
+  }
+
+  /**
+   * Runs on this worker's context, from another thread, unless the worker is stopping: its pool of one
+   * thread shuts down with it and refuses tasks then (the exit of an ffmpeg killed by the stop is no news).
+   */
+  private void later(Runnable task) {
+    if (!stopping) {
+      context.runOnContext(v -> task.run());
+    }
   }
 
   /**
@@ -96,16 +146,103 @@ public class CameraVerticle extends AbstractVerticle {
 
   private void onSnapshot(Message<Object> request) {
     Frame frame = latest;
-    if (frame == null) {
-      request.fail(503, "no frame yet");
-    } else {
+    if (frame != null) {
       request.reply(frame);
+    } else if (encoding != FfmpegCommand.Encoding.COPY_MP4) {
+      request.fail(503, "no frame yet");
+    } else if (snapshotWaiters.size() >= MAX_SNAPSHOT_WAITERS) {
+      request.fail(503, "too many snapshots waiting");
+    } else {
+      snapshotWaiters.add(request);
+      snapshotsWaiting = true;
+      vertx.setTimer(SNAPSHOT_WAIT_MILLIS, id -> {
+        if (snapshotWaiters.remove(request)) {
+          request.fail(503, "no frame yet");
+        }
+      });
+    }
+    if (encoding == FfmpegCommand.Encoding.COPY_MP4) {
+      wantJpeg(SNAPSHOT_KEEP_MILLIS);
+    }
+  }
+
+  private void answerSnapshots() {
+    Frame frame = latest;
+    if (frame != null) {
+      snapshotWaiters.forEach(request -> request.reply(frame));
+      snapshotWaiters.clear();
+      snapshotsWaiting = false;
+    }
+  }
+
+  /** A node's first MP4 viewer of this camera asks for the group a picture can be decoded from. */
+  private void onGroupWanted(Message<Object> request) {
+    List<Frame> replay = group.replay();
+    if (replay.isEmpty()) {
+      request.fail(503, "no MP4 stream yet");
+    } else {
+      request.reply(FRAMES.encodeAll(replay));
+    }
+  }
+
+  private void wantJpeg(long forMillis) {
+    jpegWantedUntil = Math.max(jpegWantedUntil, System.currentTimeMillis() + forMillis);
+    ensureEncoder();
+  }
+
+  /**
+   * Starts the JPEG encoder of an MP4 camera when JPEG is wanted and none runs for this generation: fed first
+   * with the current group (its last picture comes at once), then with every fragment. Without a group yet,
+   * the next keyframe calls again.
+   */
+  private void ensureEncoder() {
+    JpegEncoder running = encoder;
+    long gen = generation;
+    if (encoding != FfmpegCommand.Encoding.COPY_MP4 || process == null || System.currentTimeMillis() > jpegWantedUntil
+        || (running != null && running.generation() == gen && running.isRunning()) || !group.hasGroup()) {
+      return;
+    }
+    stopEncoder();
+    JpegEncoder started;
+    try {
+      started = JpegEncoder.start(ffmpegPath, camera.quality(), gen, "camera " + camera.id() + " JPEG encoder",
+          (bytes, offset, length) -> publish(gen, Frame.Kind.JPEG, bytes, offset, length));
+    } catch (IOException e) {
+      LOG.warn("camera {}: cannot start the JPEG encoder: {}", camera.id(), e.getMessage());
+      return;
+    }
+    synchronized (publishing) {
+      if (publishable == gen) {
+        started.feedReplay(group.replay());
+        encoder = started;
+        started = null;
+      }
+    }
+    if (started != null) {
+      started.ensureGone(); // the generation ended meanwhile
+    } else if (running == null) {
+      LOG.info("camera {}: JPEG encoder started: a JPEG viewer or a snapshot wants it", camera.id());
+    }
+  }
+
+  private void stopEncoder() {
+    JpegEncoder stopped;
+    synchronized (publishing) {
+      stopped = encoder;
+      encoder = null;
+      if (stopped != null) {
+        latest = null;
+      }
+    }
+    if (stopped != null) {
+      stopped.ensureGone();
     }
   }
 
   /** Kills the current generation's group, if any, and waits until it is gone. Its frames stop at once. */
   private void ensureFfmpegGone() {
     stopPublishing();
+    stopEncoder();
     FfmpegProcess old = process;
     process = null;
     if (old != null) {
@@ -118,6 +255,7 @@ public class CameraVerticle extends AbstractVerticle {
     synchronized (publishing) {
       publishable = 0;
       latest = null;
+      group.clear();
     }
   }
 
@@ -131,8 +269,8 @@ public class CameraVerticle extends AbstractVerticle {
         return;
       }
     }
-    copying = copiesSource();
-    List<String> command = FfmpegCommand.forCamera(ffmpegPath, camera, copying);
+    encoding = encodingFor();
+    List<String> command = FfmpegCommand.forCamera(ffmpegPath, camera, encoding);
     FfmpegProcess started;
     try {
       started = FfmpegProcess.start(command, "camera " + camera.id());
@@ -145,42 +283,93 @@ public class CameraVerticle extends AbstractVerticle {
       publishable = gen;
     }
     LOG.debug("camera {}: ffmpeg generation {} started, pid {}", camera.id(), gen, started.pid());
-    report(FfmpegEvent.of(FfmpegEvent.Kind.STARTED, gen, started.pid(), null));
+    report(FfmpegEvent.of(FfmpegEvent.Kind.STARTED, gen, started.pid(), formatOf(encoding).wireName()));
 
-    StderrTail stderr = new StderrTail(codec -> context.runOnContext(v -> onSourceCodec(gen, codec)));
-    Thread stderrThread = daemon("ffmpeg-" + camera.id() + "-err-" + gen, () -> stderr.drain(started.stderr()));
-    Thread stdoutThread = daemon("ffmpeg-" + camera.id() + "-out-" + gen, () -> readFrames(started, gen));
-    stderrThread.start();
-    stdoutThread.start();
+    StderrTail stderr = new StderrTail(codec -> later(() -> onSourceCodec(gen, codec)));
+    Thread stderrThread = Daemons.start("ffmpeg-" + camera.id() + "-err-" + gen, () -> stderr.drain(started.stderr()));
+    FfmpegCommand.Encoding reading = encoding;
+    Daemons.start("ffmpeg-" + camera.id() + "-out-" + gen, () -> {
+      if (reading == FfmpegCommand.Encoding.COPY_MP4) {
+        readSegments(started, gen);
+      } else {
+        readFrames(started, gen);
+      }
+    });
 
-    started.onExit().thenRun(() -> context.runOnContext(v -> onExited(started, gen, stderrThread, stderr)));
+    started.onExit().thenRun(() -> later(() -> onExited(started, gen, stderrThread, stderr)));
   }
 
-  /** MJPEG is copied when the config says so, or (auto) once an ffmpeg has named the source's codec. */
-  private boolean copiesSource() {
-    return switch (camera.passthrough()) {
+  private FfmpegCommand.Encoding encodingFor() {
+    if (outputFor() == StreamFormat.MP4) {
+      return FfmpegCommand.Encoding.COPY_MP4;
+    }
+    boolean copy = switch (camera.passthrough()) {
       case ALWAYS -> true;
       case NEVER -> false;
       case AUTO -> !camera.reshapes() && MJPEG.equals(sourceCodec);
     };
+    return copy ? FfmpegCommand.Encoding.COPY_JPEG : FfmpegCommand.Encoding.JPEG;
+  }
+
+  /**
+   * MP4 when the config says so, or (auto) for an H.264 source that needs no size or rate change. Before any
+   * ffmpeg has named the codec, an RTSP camera is taken for H.264, as nearly all are (a wrong guess costs one
+   * restart, as for MJPEG).
+   */
+  private StreamFormat outputFor() {
+    return switch (camera.output()) {
+      case JPEG -> StreamFormat.JPEG;
+      case MP4 -> StreamFormat.MP4;
+      case AUTO -> camera.reshapes() || camera.passthrough() == CameraConfig.Passthrough.ALWAYS ? StreamFormat.JPEG
+          : sourceCodec == null ? (camera.source() == CameraSource.RTSP ? StreamFormat.MP4 : StreamFormat.JPEG)
+          : H264.equals(sourceCodec) ? StreamFormat.MP4 : StreamFormat.JPEG;
+    };
+  }
+
+  private static StreamFormat formatOf(FfmpegCommand.Encoding encoding) {
+    return encoding == FfmpegCommand.Encoding.COPY_MP4 ? StreamFormat.MP4 : StreamFormat.JPEG;
   }
 
   private void onSourceCodec(long gen, String codec) {
     if (gen != generation || process == null) {
       return;
     }
+    if (camera.output() == CameraConfig.Output.MP4 && !MP4_CODECS.contains(codec)) {
+      long pid = process.pid();
+      ensureFfmpegGone();
+      report(FfmpegEvent.of(FfmpegEvent.Kind.UNSUITABLE, gen, pid,
+          "output \"mp4\" needs an H.264 or H.265 source, and this camera sends " + codec));
+      return;
+    }
     if (!Objects.equals(codec, sourceCodec)) {
       sourceCodec = codec;
-      LOG.info("camera {}: source sends {}: {}", camera.id(), codec,
-          copiesSource() ? "passed through without encoding again" : "encoded to JPEG");
+      LOG.info("camera {}: source sends {}: {}", camera.id(), codec, switch (encodingFor()) {
+        case COPY_MP4 -> "sent to browsers as MP4 without encoding again";
+        case COPY_JPEG -> "passed through without encoding again";
+        case JPEG -> "encoded to JPEG";
+      });
     }
-    boolean outdated = copiesSource() != copying;
+    boolean outdated = encodingFor() != encoding;
     report(FfmpegEvent.of(outdated ? FfmpegEvent.Kind.OUTDATED : FfmpegEvent.Kind.SOURCE, gen, process.pid(), codec));
+  }
+
+  private void readSegments(FfmpegProcess source, long gen) {
+    Mp4FragmentReader reader = new Mp4FragmentReader(FrameCodec.MAX_FRAME_BYTES,
+        (kind, bytes, offset, length) -> publish(gen, kind, bytes, offset, length));
+    try {
+      reader.readAll(source.stdout());
+    } catch (IOException e) {
+      // The pipe closed under us: the process was killed.
+    }
+    if (reader.problem() != null && !source.wasKilled()) {
+      LOG.warn("camera {}: ffmpeg generation {} wrote no MP4 the service can read ({}): left to the watchdog",
+          camera.id(), gen, reader.problem());
+    }
   }
 
   private void readFrames(FfmpegProcess source, long gen) {
     JpegFrameReader reader = new JpegFrameReader(FrameCodec.MAX_FRAME_BYTES,
-        (bytes, offset, length) -> publish(gen, bytes, offset, length));
+        (bytes, offset, length) -> publish(gen, Frame.Kind.JPEG, bytes, offset, length));
     try {
       reader.readAll(source.stdout());
     } catch (IOException e) {
@@ -194,17 +383,37 @@ public class CameraVerticle extends AbstractVerticle {
     }
   }
 
-  /** On the generation's reader thread. */
-  private void publish(long gen, byte[] bytes, int offset, int length) {
+  /** On the generation's reader thread, or its JPEG encoder's. */
+  private void publish(long gen, Frame.Kind kind, byte[] bytes, int offset, int length) {
     // The one copy of a frame: out of the reader's buffer into the Buffer every viewer then shares.
-    Buffer jpeg = Buffer.buffer(length).appendBytes(bytes, offset, length);
+    Buffer data = Buffer.buffer(length).appendBytes(bytes, offset, length);
+    boolean encoderWanted;
     synchronized (publishing) {
       if (publishable != gen) {
         return;
       }
-      Frame frame = new Frame(camera.id(), gen, seq.incrementAndGet(), System.currentTimeMillis(), jpeg);
-      latest = frame;
-      bus.publish(Addresses.frames(camera.id()), frame);
+      StreamFormat format = kind.format();
+      Frame frame = new Frame(camera.id(), gen, (format == StreamFormat.MP4 ? mp4Seq : jpegSeq).incrementAndGet(),
+          System.currentTimeMillis(), kind, data);
+      JpegEncoder running = encoder;
+      if (format == StreamFormat.JPEG) {
+        latest = frame;
+      } else {
+        group.add(frame);
+        if (running != null) {
+          running.feed(frame);
+        }
+      }
+      bus.publish(Addresses.stream(camera.id(), format), frame);
+      encoderWanted = kind == Frame.Kind.MP4_KEY && System.currentTimeMillis() <= jpegWantedUntil
+          && (running == null || running.generation() != gen || !running.isRunning());
+    }
+    if (kind == Frame.Kind.MP4_INIT) {
+      report(FfmpegEvent.of(FfmpegEvent.Kind.MEDIA, gen, -1, Mp4Codec.mimeOf(bytes, offset, offset + length)));
+    } else if (encoderWanted) {
+      later(this::ensureEncoder);
+    } else if (kind == Frame.Kind.JPEG && snapshotsWaiting) {
+      later(this::answerSnapshots);
     }
   }
 
@@ -214,6 +423,7 @@ public class CameraVerticle extends AbstractVerticle {
     }
     joinQuietly(stderrThread); // its last lines say why ffmpeg exited
     stopPublishing();
+    stopEncoder();
     process = null;
     int code = exited.onExit().join().exitValue();
     String reason = stderr.lastError() != null ? stderr.lastError()
@@ -224,12 +434,6 @@ public class CameraVerticle extends AbstractVerticle {
 
   private void report(FfmpegEvent event) {
     bus.send(Addresses.ffmpegEvents(camera.id()), event.toJson(), Addresses.localOnly());
-  }
-
-  private static Thread daemon(String name, Runnable body) {
-    Thread thread = new Thread(body, name);
-    thread.setDaemon(true);
-    return thread;
   }
 
   private static void joinQuietly(Thread thread) {

@@ -7,17 +7,35 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
-/** Builds a camera's ffmpeg argument list: one input, MJPEG frames on stdout. Never a shell string. */
+/**
+ * Builds ffmpeg argument lists, never a shell string: a camera's (one input, JPEG frames or fragmented MP4 on
+ * stdout) and the JPEG encoder's of an MP4 camera (that MP4 on stdin, JPEG frames on stdout).
+ */
 public final class FfmpegCommand {
+
+  /** What a camera's ffmpeg makes of its source. */
+  public enum Encoding {
+    /** Decode and encode JPEG frames (any source). */
+    JPEG,
+    /** Pass the source's JPEGs through: only for MJPEG sources. */
+    COPY_JPEG,
+    /** Put the source's H.264/H.265 as it is into fragmented MP4, a fragment per frame. */
+    COPY_MP4
+  }
+
+  /**
+   * empty_moov: the init segment comes first, before any picture; default_base_moof: each fragment's offsets
+   * count from its own moof, as Media Source Extensions want; frag_every_frame: a fragment per frame, so
+   * latency stays that of a JPEG.
+   */
+  private static final String FRAGMENTED_MP4 = "empty_moov+default_base_moof+frag_every_frame";
+  /** -flush_packets: each JPEG leaves ffmpeg as soon as it is ready, not when an output buffer fills. */
+  private static final List<String> JPEG_OUT = List.of("-f", "mjpeg", "-flush_packets", "1", "pipe:1");
 
   private FfmpegCommand() {
   }
 
-  /**
-   * @param copy pass the source's JPEGs through ({@code -c:v copy}) instead of encoding new ones; only for
-   *             sources that are MJPEG already
-   */
-  public static List<String> forCamera(String ffmpegPath, CameraConfig camera, boolean copy) {
+  public static List<String> forCamera(String ffmpegPath, CameraConfig camera, Encoding encoding) {
     // Info level, each line tagged with its level: the input's description names the source's codec
     // (StderrTail); -nostats keeps ffmpeg quiet after that.
     List<String> args = new ArrayList<>(List.of(ffmpegPath, "-hide_banner", "-nostdin", "-nostats",
@@ -50,31 +68,53 @@ public final class FfmpegCommand {
     args.addAll(List.of("-i", camera.source() == CameraSource.LAVFI
         ? url.substring(CameraSource.LAVFI_PREFIX.length()) : url));
     args.addAll(List.of("-an", "-sn", "-dn"));
-    if (copy) {
-      args.addAll(List.of("-c:v", "copy"));
-    } else {
-      List<String> filters = new ArrayList<>();
-      if (camera.fps() != null) {
-        // The rate cap counts on the wall clock, not on the camera's timestamps, which jump.
-        filters.add("setpts=(RTCTIME-RTCSTART)/(TB*1000000)");
-        filters.add(String.format(Locale.ROOT, "fps=%s", trim(camera.fps())));
+    switch (encoding) {
+      case COPY_MP4 -> {
+        args.addAll(List.of("-c:v", "copy", "-f", "mp4", "-movflags", FRAGMENTED_MP4, "-flush_packets", "1", "pipe:1"));
+        return args;
       }
-      if (camera.width() != null || camera.height() != null) {
-        // -2: keep the ratio with an even size, which the JPEG encoder's chroma subsampling wants.
-        filters.add("scale=" + (camera.width() == null ? "-2" : camera.width()) + ":"
-            + (camera.height() == null ? "-2" : camera.height()));
+      case COPY_JPEG -> args.addAll(List.of("-c:v", "copy"));
+      case JPEG -> {
+        List<String> filters = new ArrayList<>();
+        if (camera.fps() != null) {
+          // The rate cap counts on the wall clock, not on the camera's timestamps, which jump.
+          filters.add("setpts=(RTCTIME-RTCSTART)/(TB*1000000)");
+          filters.add(String.format(Locale.ROOT, "fps=%s", trim(camera.fps())));
+        }
+        if (camera.width() != null || camera.height() != null) {
+          // -2: keep the ratio with an even size, which the JPEG encoder's chroma subsampling wants.
+          filters.add("scale=" + (camera.width() == null ? "-2" : camera.width()) + ":"
+              + (camera.height() == null ? "-2" : camera.height()));
+        }
+        args.addAll(jpegEncoding(filters, camera.quality()));
       }
-      // One JPEG per decoded picture, whatever the camera's timestamps do (they jump back when its clock
-      // is set or another client joins): numbered frames for the encoder, and no constant frame rate,
-      // which would drop every frame until the timestamps caught up again.
-      filters.add("settb=1/1000");
-      filters.add("setpts=N");
-      args.addAll(List.of("-vf", String.join(",", filters), "-enc_time_base", "1/1000", "-fps_mode", "passthrough",
-          "-c:v", "mjpeg", "-q:v", Integer.toString(camera.quality())));
     }
-    // -flush_packets: each JPEG leaves ffmpeg as soon as it is ready, not when an output buffer fills.
-    args.addAll(List.of("-f", "mjpeg", "-flush_packets", "1", "pipe:1"));
+    args.addAll(JPEG_OUT);
     return args;
+  }
+
+  /**
+   * The JPEG encoder of an MP4 camera: reads the camera's fragmented MP4 on stdin (init segment first),
+   * writes a JPEG per frame on stdout. One decoding thread: frame threads would hold back a frame each.
+   */
+  public static List<String> jpegFromMp4(String ffmpegPath, int quality) {
+    List<String> args = new ArrayList<>(List.of(ffmpegPath, "-hide_banner", "-nostdin", "-nostats",
+        "-loglevel", "level+error", "-threads", "1", "-f", "mp4", "-i", "pipe:0", "-an", "-sn", "-dn"));
+    args.addAll(jpegEncoding(new ArrayList<>(), quality));
+    args.addAll(JPEG_OUT);
+    return args;
+  }
+
+  /**
+   * One JPEG per decoded picture, whatever the camera's timestamps do (they jump back when its clock is set
+   * or another client joins): numbered frames for the encoder, and no constant frame rate, which would drop
+   * every frame until the timestamps caught up again. {@code filters} come first.
+   */
+  private static List<String> jpegEncoding(List<String> filters, int quality) {
+    filters.add("settb=1/1000");
+    filters.add("setpts=N");
+    return List.of("-vf", String.join(",", filters), "-enc_time_base", "1/1000", "-fps_mode", "passthrough",
+        "-c:v", "mjpeg", "-q:v", Integer.toString(quality));
   }
 
   private static String trim(double value) {

@@ -6,6 +6,7 @@ import org.slf4j.LoggerFactory;
 import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -57,11 +58,16 @@ public final class FfmpegProcess {
   }
 
   /**
-   * Starts {@code command} (program and arguments, no shell) in a new process group.
+   * Starts {@code command} (program and arguments, no shell) in a new process group, its stdin /dev/null.
    *
    * @throws IOException when the program cannot be started (e.g. not found)
    */
   public static FfmpegProcess start(List<String> command, String label) throws IOException {
+    return start(command, label, false);
+  }
+
+  /** As {@link #start(List, String)}, with a pipe on stdin ({@link #stdin()}) when {@code fed}. */
+  public static FfmpegProcess start(List<String> command, String label, boolean fed) throws IOException {
     if (stopping) {
       throw new IOException("the service is stopping");
     }
@@ -71,7 +77,8 @@ public final class FfmpegProcess {
     }
     List<String> argv = new ArrayList<>(LAUNCH_PREFIX);
     argv.addAll(command);
-    ProcessBuilder builder = new ProcessBuilder(argv).redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
+    ProcessBuilder builder = new ProcessBuilder(argv).redirectInput(fed ? ProcessBuilder.Redirect.PIPE
+        : ProcessBuilder.Redirect.from(new File("/dev/null")));
     Process process;
     try {
       process = SPAWNER.submit(builder::start).get();
@@ -110,6 +117,10 @@ public final class FfmpegProcess {
 
   public InputStream stdout() {
     return process.getInputStream();
+  }
+
+  public OutputStream stdin() {
+    return process.getOutputStream();
   }
 
   public InputStream stderr() {

@@ -19,12 +19,13 @@ import java.util.List;
  * @param fps           output frame rate cap, or null to keep the source's
  * @param quality       JPEG quality for ffmpeg's {@code -q:v}, 2 (best) to 31
  * @param passthrough   whether MJPEG sources are copied instead of decoded and encoded again
+ * @param output        what viewers get: JPEG frames, or the source's H.264 as fragmented MP4
  * @param onDemand      run ffmpeg only while someone watches
  * @param idleStop      with onDemand: how long after the last viewer left ffmpeg is stopped
  */
 public record CameraConfig(String id, String name, String url, boolean enabled, String rtspTransport,
     Duration timeout, List<String> inputArgs, Integer width, Integer height, Double fps, int quality,
-    Passthrough passthrough, boolean onDemand, Duration idleStop) {
+    Passthrough passthrough, Output output, boolean onDemand, Duration idleStop) {
 
   /** How a camera's source is turned into JPEG frames. */
   public enum Passthrough {
@@ -34,6 +35,16 @@ public record CameraConfig(String id, String name, String url, boolean enabled, 
     ALWAYS,
     /** Always decode and encode again. */
     NEVER
+  }
+
+  /** What a camera sends viewers. */
+  public enum Output {
+    /** MP4 for an H.264 source that needs no size or rate change, JPEG otherwise. */
+    AUTO,
+    /** JPEG frames, whatever the source. */
+    JPEG,
+    /** The source's H.264 or H.265 as it is, in fragmented MP4 (JPEG too, encoded while someone wants it). */
+    MP4
   }
 
   public static final String DEFAULT_RTSP_TRANSPORT = "tcp";
@@ -48,7 +59,7 @@ public record CameraConfig(String id, String name, String url, boolean enabled, 
   /** A camera with every option at its default. */
   public static CameraConfig of(String id, String name, String url) {
     return new CameraConfig(id, name, url, true, DEFAULT_RTSP_TRANSPORT, DEFAULT_TIMEOUT, List.of(), null, null,
-        null, DEFAULT_QUALITY, Passthrough.AUTO, false, DEFAULT_IDLE_STOP);
+        null, DEFAULT_QUALITY, Passthrough.AUTO, Output.AUTO, false, DEFAULT_IDLE_STOP);
   }
 
   public String maskedUrl() {

@@ -24,7 +24,8 @@ public final class ConfigParser {
   private static final double MAX_SECONDS = 3600;
   private static final Pattern CAMERA_ID = Pattern.compile("[A-Za-z0-9_-]{1,64}");
   private static final Set<String> CAMERA_KEYS = Set.of("id", "name", "url", "enabled", "rtspTransport", "timeout",
-      "inputArgs", "width", "height", "fps", "quality", "passthrough", "onDemand", "idleStop");
+      "inputArgs", "width", "height", "fps", "quality", "passthrough", "output", "onDemand",
+      "idleStop");
   private static final List<String> RTSP_TRANSPORTS = List.of("tcp", "udp", "udp_multicast", "http", "https");
 
   private final List<String> problems = new ArrayList<>();
@@ -140,6 +141,11 @@ public final class ConfigParser {
         problems.add(path + ".passthrough: '" + passthrough + "' is not one of auto, always, never");
         passthrough = "auto";
       }
+      String output = string(camera, path + ".output", "output", "auto");
+      if (!Set.of("auto", "jpeg", "mp4").contains(output)) {
+        problems.add(path + ".output: '" + output + "' is not one of auto, jpeg, mp4");
+        output = "auto";
+      }
       boolean onDemand = bool(camera, path + ".onDemand", "onDemand", false);
       if (camera.containsKey("idleStop") && !onDemand) {
         problems.add(path + ".idleStop: only with \"onDemand\": true");
@@ -155,10 +161,17 @@ public final class ConfigParser {
           optionalNumber(camera, path + ".fps", "fps", 0.1, 120),
           integer(camera, path + ".quality", "quality", CameraConfig.DEFAULT_QUALITY, 2, 31),
           CameraConfig.Passthrough.valueOf(passthrough.toUpperCase(java.util.Locale.ROOT)),
+          CameraConfig.Output.valueOf(output.toUpperCase(java.util.Locale.ROOT)),
           onDemand,
           seconds(camera, path + ".idleStop", "idleStop", CameraConfig.DEFAULT_IDLE_STOP.toMillis() / 1000.0));
       if (parsed.passthrough() == CameraConfig.Passthrough.ALWAYS && parsed.reshapes()) {
         problems.add(path + ".passthrough: \"always\" copies the source, so width, height and fps cannot apply");
+      }
+      if (parsed.output() == CameraConfig.Output.MP4 && parsed.reshapes()) {
+        problems.add(path + ".output: \"mp4\" sends the source's video as it is, so width, height and fps cannot apply");
+      }
+      if (parsed.output() == CameraConfig.Output.MP4 && parsed.passthrough() == CameraConfig.Passthrough.ALWAYS) {
+        problems.add(path + ".output: \"mp4\" is for H.264 and H.265 sources, and passthrough \"always\" says MJPEG");
       }
       cameras.add(parsed);
     }

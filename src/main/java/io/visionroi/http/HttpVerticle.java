@@ -4,6 +4,7 @@ import io.visionroi.bus.Addresses;
 import io.visionroi.bus.CameraSet;
 import io.visionroi.bus.CameraState;
 import io.visionroi.bus.Frame;
+import io.visionroi.bus.StreamFormat;
 import io.visionroi.config.CameraConfig;
 import io.visionroi.config.HttpAccess;
 import io.visionroi.config.ServiceConfig;
@@ -186,7 +187,7 @@ public class HttpVerticle extends AbstractVerticle {
         return;
       }
       ctx.response().putHeader("Content-Type", "image/jpeg").putHeader("Cache-Control", "no-store")
-          .end(frame.jpeg());
+          .end(frame.data());
     }));
   }
 
@@ -258,18 +259,33 @@ public class HttpVerticle extends AbstractVerticle {
         error(ctx, 503, "too many viewers on this node (http.maxViewers is " + config.access().maxViewers() + ")");
         return;
       }
+      String formatParam = ctx.request().getParam("format", StreamFormat.JPEG.wireName());
+      StreamFormat format = StreamFormat.fromWireName(formatParam);
+      if (format == null) {
+        error(ctx, 400, "format must be jpeg or mp4, not '" + formatParam + "'");
+        return;
+      }
       boolean meta = "1".equals(ctx.request().getParam("meta"));
-      ctx.request().toWebSocket().onSuccess(socket -> attach(id, socket, meta))
+      ctx.request().toWebSocket().onSuccess(socket -> attach(id, socket, format, meta))
           .onFailure(e -> LOG.debug("camera {}: WebSocket upgrade failed: {}", id, e.getMessage()));
     });
   }
 
-  private void attach(String cameraId, ServerWebSocket socket, boolean meta) {
-    ViewerBridge viewer = new ViewerBridge(socket, meta, config.stream().maxFrameDelay().toMillis(),
-        config.stream().sendTimeout().toMillis(), hub.meters(cameraId), gone -> hub.leave(cameraId, gone));
+  private void attach(String cameraId, ServerWebSocket socket, StreamFormat format, boolean meta) {
+    Consumer<ViewerBridge> onGone = gone -> hub.leave(cameraId, gone);
+    long sendTimeout = config.stream().sendTimeout().toMillis();
+    ViewerBridge viewer = format == StreamFormat.MP4
+        ? new Mp4Viewer(socket, meta, sendTimeout, hub.meters(cameraId), onGone)
+        : new JpegViewer(socket, meta, config.stream().maxFrameDelay().toMillis(), sendTimeout, hub.meters(cameraId),
+            onGone);
     hub.join(cameraId, viewer);
     socket.exceptionHandler(e -> LOG.debug("camera {}: viewer socket error: {}", cameraId, e.getMessage()));
-    directory.status(cameraId).onSuccess(viewer::sendStatus);
+    directory.status(cameraId).onSuccess(status -> {
+      viewer.sendStatus(status);
+      if (format == StreamFormat.MP4 && StreamFormat.JPEG.wireName().equals(status.getString("output"))) {
+        viewer.close(CloseCodes.NOT_MP4, ViewerHub.NOT_MP4_REASON);
+      }
+    });
   }
 
   private void withCamera(RoutingContext ctx, Consumer<String> action) {

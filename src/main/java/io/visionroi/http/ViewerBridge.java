@@ -8,20 +8,19 @@ import io.vertx.core.json.JsonObject;
 import java.util.function.Consumer;
 
 /**
- * One WebSocket viewer of one camera. It never queues: while the socket cannot take more, only the newest
- * frame is kept and sent when the socket drains. Frames older than {@code maxFrameDelay} are never sent;
- * a viewer blocked longer than {@code sendTimeout} is closed. Runs on the HTTP verticle's event loop.
+ * One WebSocket viewer of one camera, in one format: its socket, status messages, close, and the rule that
+ * a viewer blocked longer than {@code sendTimeout} is closed. Which frames it sends while its socket cannot
+ * take more is the format's business ({@link JpegViewer}, {@link Mp4Viewer}). Runs on the HTTP verticle's
+ * event loop.
  */
-final class ViewerBridge {
+abstract class ViewerBridge {
 
   private final ServerWebSocket socket;
   private final boolean meta;
-  private final long maxFrameDelay;
   private final long sendTimeout;
   private final Consumer<ViewerBridge> onGone;
-  private final ViewerMeters meters;
+  protected final ViewerMeters meters;
 
-  private Frame pending;
   private long blockedSince;
   private boolean closed;
 
@@ -29,37 +28,30 @@ final class ViewerBridge {
    * @param onGone called once when this viewer is closed, by either side: the viewer then gets no more
    *               frames, even while a stuck client has not yet taken its close frame
    */
-  ViewerBridge(ServerWebSocket socket, boolean meta, long maxFrameDelayMillis, long sendTimeoutMillis,
-      ViewerMeters meters, Consumer<ViewerBridge> onGone) {
+  ViewerBridge(ServerWebSocket socket, boolean meta, long sendTimeoutMillis, ViewerMeters meters,
+      Consumer<ViewerBridge> onGone) {
     this.meters = meters;
     this.socket = socket;
     this.meta = meta;
-    this.maxFrameDelay = maxFrameDelayMillis;
     this.sendTimeout = sendTimeoutMillis;
     this.onGone = onGone;
-    socket.drainHandler(v -> onDrain());
+    socket.drainHandler(v -> {
+      blockedSince = 0;
+      if (open()) {
+        onDrain();
+      }
+    });
     socket.closeHandler(v -> gone());
   }
 
-  void offer(Frame frame) {
-    if (!open()) {
-      return;
-    }
-    long now = System.currentTimeMillis();
-    if (socket.writeQueueFull()) {
-      if (pending != null) {
-        meters.dropped().increment();
-      }
-      pending = frame;
-      if (blockedSince == 0) {
-        blockedSince = now;
-      } else if (sendTimeout > 0 && now - blockedSince >= sendTimeout) {
-        close(CloseCodes.VIEWER_TOO_SLOW, "viewer too slow");
-      }
-      return;
-    }
-    send(frame, now);
-  }
+  /** The next frame of the camera's stream in this viewer's format. */
+  abstract void offer(Frame frame);
+
+  /** The socket can take more again. */
+  abstract void onDrain();
+
+  /** Lets go of frames held for sending. */
+  abstract void release();
 
   void sendStatus(JsonObject status) {
     if (open()) {
@@ -76,37 +68,37 @@ final class ViewerBridge {
   }
 
   /** The client may have closed before our close handler ran: writing then would throw. */
-  private boolean open() {
+  protected boolean open() {
     return !closed && !socket.isClosed();
+  }
+
+  /** True while the socket cannot take more; a viewer that stays so longer than sendTimeout is closed. */
+  protected boolean backedUp(long now) {
+    if (!socket.writeQueueFull()) {
+      return false;
+    }
+    if (blockedSince == 0) {
+      blockedSince = now;
+    } else if (sendTimeout > 0 && now - blockedSince >= sendTimeout) {
+      close(CloseCodes.VIEWER_TOO_SLOW, "viewer too slow");
+    }
+    return true;
+  }
+
+  protected void write(Frame frame) {
+    if (meta) {
+      socket.writeTextMessage("{\"type\":\"frame\",\"seq\":" + frame.seq() + ",\"ts\":" + frame.readAt() + "}");
+    }
+    socket.writeBinaryMessage(frame.data());
+    meters.sent().increment();
+    meters.bytes().increment(frame.data().length());
   }
 
   private void gone() {
     if (!closed) {
       closed = true;
-      pending = null;
+      release();
       onGone.accept(this);
     }
-  }
-
-  private void onDrain() {
-    blockedSince = 0;
-    Frame frame = pending;
-    pending = null;
-    if (frame != null && open()) {
-      send(frame, System.currentTimeMillis());
-    }
-  }
-
-  private void send(Frame frame, long now) {
-    if (maxFrameDelay > 0 && frame.ageMillis(now) > maxFrameDelay) {
-      meters.dropped().increment();
-      return;
-    }
-    if (meta) {
-      socket.writeTextMessage("{\"type\":\"frame\",\"seq\":" + frame.seq() + ",\"ts\":" + frame.readAt() + "}");
-    }
-    socket.writeBinaryMessage(frame.jpeg());
-    meters.sent().increment();
-    meters.bytes().increment(frame.jpeg().length());
   }
 }

@@ -3,10 +3,15 @@ package io.visionroi.http;
 import io.visionroi.bus.Addresses;
 import io.visionroi.bus.CameraState;
 import io.visionroi.bus.Frame;
+import io.visionroi.bus.FrameCodec;
+import io.visionroi.bus.GopCache;
+import io.visionroi.bus.StreamFormat;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonObject;
@@ -18,16 +23,23 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.stream.Stream;
 
 /**
- * The viewers of this node, by camera. One frame subscription and one state subscription per watched
- * camera, made when its first viewer comes and removed when its last one leaves; each frame is fanned out
- * to the camera's viewers as the same immutable instance. An outage or failed status closes them all.
+ * The viewers of this node, by camera. One subscription per format a camera's viewers here watch, and one to
+ * its state, made with the first such viewer and removed with the last; each frame is fanned out to the
+ * viewers as the same immutable instance, so frames cross nodes once per node with viewers. For MP4 viewers
+ * the hub keeps the camera's current group ({@link GopCache}), asked from the camera's worker with the first
+ * one, so that every new viewer starts with a picture. An outage or failed status closes every viewer; a
+ * status that says the camera sends JPEG closes its MP4 viewers.
  */
 final class ViewerHub {
 
   /** Viewer counts are repeated this often, so a camera's supervisor learns them after a move or a restart. */
   static final long COUNT_REPEAT_MILLIS = 2000;
+  private static final DeliveryOptions GROUP_ASK = new DeliveryOptions().setSendTimeout(2000);
+  private static final FrameCodec FRAMES = new FrameCodec();
+  static final String NOT_MP4_REASON = "camera sends JPEG: connect without ?format=mp4";
 
   private final EventBus bus;
   private final MeterRegistry registry;
@@ -36,16 +48,32 @@ final class ViewerHub {
   private final Map<String, Audience> audiences = new HashMap<>();
   private final Map<String, ViewerMeters> meters = new HashMap<>();
 
+  /** One camera's viewers on this node. */
   private static final class Audience {
-    final Set<ViewerBridge> viewers = new LinkedHashSet<>();
-    MessageConsumer<Frame> frames;
+    final Set<JpegViewer> jpeg = new LinkedHashSet<>();
+    final Set<Mp4Viewer> mp4 = new LinkedHashSet<>();
     MessageConsumer<JsonObject> states;
+    MessageConsumer<Frame> jpegFrames;
+    MessageConsumer<Frame> mp4Frames;
+    final GopCache group = new GopCache();
+    /** False until the worker answered for the group; frames that came meanwhile wait here (bounded). */
+    boolean groupReady;
+    boolean groupAsked;
+    final List<Frame> heldBack = new ArrayList<>();
+
+    int size() {
+      return jpeg.size() + mp4.size();
+    }
+
+    Stream<ViewerBridge> all() {
+      return Stream.concat(jpeg.stream(), mp4.stream());
+    }
   }
 
   ViewerHub(Vertx vertx, MeterRegistry registry) {
     this.bus = vertx.eventBus();
     this.registry = registry;
-    vertx.setPeriodic(COUNT_REPEAT_MILLIS, id -> audiences.forEach((camera, a) -> reportCount(camera, a.viewers.size())));
+    vertx.setPeriodic(COUNT_REPEAT_MILLIS, id -> audiences.forEach(this::reportCount));
   }
 
   /** The camera's send counters, made with its first viewer on this node, kept for the node's life. */
@@ -59,35 +87,106 @@ final class ViewerHub {
 
   /** Viewers of all cameras on this node. */
   int viewerCount() {
-    return audiences.values().stream().mapToInt(a -> a.viewers.size()).sum();
+    return audiences.values().stream().mapToInt(Audience::size).sum();
   }
 
   private int viewerCount(String cameraId) {
     Audience audience = audiences.get(cameraId);
-    return audience == null ? 0 : audience.viewers.size();
+    return audience == null ? 0 : audience.size();
   }
 
   void join(String cameraId, ViewerBridge viewer) {
-    Audience audience = audiences.computeIfAbsent(cameraId, id -> subscribe(id));
-    audience.viewers.add(viewer);
-    reportCount(cameraId, audience.viewers.size());
+    Audience audience = audiences.computeIfAbsent(cameraId, id -> {
+      Audience created = new Audience();
+      created.states = bus.consumer(Addresses.state(id), m -> onStatus(created, m.body()));
+      return created;
+    });
+    if (viewer instanceof Mp4Viewer mp4) {
+      audience.mp4.add(mp4);
+      if (audience.mp4Frames == null) {
+        audience.mp4Frames = bus.consumer(Addresses.mp4(cameraId), m -> onMp4(cameraId, audience, m.body()));
+        audience.mp4Frames.completion().onComplete(registered -> askGroup(cameraId, audience));
+      } else if (audience.groupReady) {
+        mp4.replay(audience.group.replay());
+      }
+    } else {
+      audience.jpeg.add((JpegViewer) viewer);
+      if (audience.jpegFrames == null) {
+        audience.jpegFrames = bus.consumer(Addresses.frames(cameraId), m -> audience.jpeg.forEach(v -> v.offer(m.body())));
+      }
+    }
+    reportCount(cameraId, audience);
   }
 
   void leave(String cameraId, ViewerBridge viewer) {
     Audience audience = audiences.get(cameraId);
-    if (audience == null || !audience.viewers.remove(viewer)) {
+    if (audience == null || !(audience.jpeg.remove(viewer) || audience.mp4.remove(viewer))) {
       return;
     }
-    reportCount(cameraId, audience.viewers.size());
-    if (audience.viewers.isEmpty()) {
+    reportCount(cameraId, audience);
+    if (audience.jpeg.isEmpty() && audience.jpegFrames != null) {
+      audience.jpegFrames.unregister();
+      audience.jpegFrames = null;
+    }
+    if (audience.mp4.isEmpty() && audience.mp4Frames != null) {
+      audience.mp4Frames.unregister();
+      audience.mp4Frames = null;
+      audience.group.clear();
+      audience.groupReady = false;
+      audience.heldBack.clear();
+    }
+    if (audience.size() == 0) {
       audiences.remove(cameraId);
-      audience.frames.unregister();
       audience.states.unregister();
     }
   }
 
-  private void reportCount(String cameraId, int viewers) {
-    bus.publish(Addresses.viewers(cameraId), new JsonObject().put("node", hubId).put("viewers", viewers));
+  private void onMp4(String cameraId, Audience audience, Frame frame) {
+    if (!audience.groupReady) {
+      if (audience.heldBack.size() < GopCache.MAX_FRAMES) {
+        audience.heldBack.add(frame);
+      }
+      return;
+    }
+    audience.group.add(frame);
+    // A keyframe of a generation whose init segment this node missed: the worker has it.
+    if (frame.kind() == Frame.Kind.MP4_KEY && !audience.group.hasInitOf(frame.generation())) {
+      askGroup(cameraId, audience);
+    }
+    audience.mp4.forEach(v -> v.offer(frame));
+  }
+
+  /** Asks the camera's worker for the init segment and current group; the viewers waiting start with them. */
+  private void askGroup(String cameraId, Audience audience) {
+    if (audience.groupAsked) {
+      return;
+    }
+    audience.groupAsked = true;
+    MessageConsumer<Frame> asking = audience.mp4Frames;
+    bus.<Buffer>request(Addresses.gop(cameraId), "group", GROUP_ASK).onComplete(answer -> {
+      audience.groupAsked = false;
+      if (audience.mp4Frames != asking) {
+        return; // the MP4 viewers left meanwhile
+      }
+      List<Frame> replay = List.of();
+      if (answer.succeeded()) {
+        try {
+          replay = FRAMES.decodeAll(answer.result().body());
+        } catch (RuntimeException malformed) {
+          // as if nothing came: the next keyframe asks again
+        }
+      }
+      audience.group.restartFrom(replay, audience.heldBack);
+      audience.heldBack.clear();
+      audience.groupReady = true;
+      List<Frame> start = audience.group.replay();
+      audience.mp4.forEach(v -> v.replay(start));
+    });
+  }
+
+  private void reportCount(String cameraId, Audience audience) {
+    bus.publish(Addresses.viewers(cameraId), new JsonObject().put("node", hubId).put("viewers", audience.size())
+        .put("jpegViewers", audience.jpeg.size()));
   }
 
   /** Closes every viewer of every camera, for a stop. */
@@ -106,27 +205,19 @@ final class ViewerHub {
       return Future.succeededFuture();
     }
     // Copy: a close makes the viewer leave, which changes the set.
-    return Future.join(List.copyOf(audience.viewers).stream().map(v -> v.close(code, reason)).toList()).mapEmpty();
-  }
-
-  private Audience subscribe(String cameraId) {
-    Audience audience = new Audience();
-    audience.frames = bus.consumer(Addresses.frames(cameraId), m -> {
-      for (ViewerBridge viewer : audience.viewers) {
-        viewer.offer(m.body());
-      }
-    });
-    audience.states = bus.consumer(Addresses.state(cameraId), m -> onStatus(audience, m.body()));
-    return audience;
+    return Future.join(audience.all().toList().stream().map(v -> v.close(code, reason)).toList()).mapEmpty();
   }
 
   private void onStatus(Audience audience, JsonObject status) {
     CameraState state = CameraState.fromWireName(status.getString("state"));
+    boolean sendsJpeg = StreamFormat.JPEG.wireName().equals(status.getString("output"));
     // Copy: a close makes the viewer leave, which changes the set.
-    for (ViewerBridge viewer : List.copyOf(audience.viewers)) {
+    for (ViewerBridge viewer : audience.all().toList()) {
       viewer.sendStatus(status);
       if (state.sendsViewersAway()) {
         viewer.close(CloseCodes.TRY_AGAIN_LATER, state == CameraState.OUTAGE ? "camera outage" : "camera failed");
+      } else if (sendsJpeg && viewer instanceof Mp4Viewer) {
+        viewer.close(CloseCodes.NOT_MP4, NOT_MP4_REASON);
       }
     }
   }

@@ -4,6 +4,8 @@ import io.visionroi.bus.CameraState;
 import io.visionroi.bus.CameraStatus;
 import io.visionroi.bus.FfmpegAction;
 import io.visionroi.bus.FfmpegOrder;
+import io.visionroi.bus.Frame;
+import io.visionroi.bus.StreamFormat;
 import io.visionroi.config.CameraConfig;
 import io.visionroi.config.StreamSettings;
 
@@ -59,6 +61,10 @@ final class CameraMonitor {
   private String lastError;
   /** The source's video codec as ffmpeg named it, or null before it did. */
   private String codec;
+  /** What the last generation started sends viewers; its frames of that format are the ones counted. */
+  private StreamFormat output;
+  /** That stream's MIME type, once known. */
+  private String mime;
   /** The last generation started; its frames and events are the only ones that count. */
   private long generation;
   /** Whether that generation should be running: started, and neither exited nor stopped. */
@@ -140,11 +146,27 @@ final class CameraMonitor {
     return new Decision(start(now), woken.transition(), true);
   }
 
-  Decision onStarted(long gen, long processId) {
-    if (isCurrent(gen)) {
-      pid = processId;
+  /** A generation started; a change of output format is announced, so viewers can take the other one. */
+  Decision onStarted(long gen, long processId, StreamFormat format) {
+    if (!isCurrent(gen)) {
+      return Decision.NONE;
     }
-    return Decision.NONE;
+    pid = processId;
+    if (format == output) {
+      return Decision.NONE; // the MP4 type stays until the new generation's init segment says otherwise
+    }
+    output = format;
+    mime = format == StreamFormat.JPEG ? "image/jpeg" : null;
+    return new Decision(null, null, true);
+  }
+
+  /** The MP4 init segment was read: its MIME type (with the codec string) is news for viewers about to switch. */
+  Decision onMedia(long gen, String mimeType) {
+    if (!isCurrent(gen) || mimeType.equals(mime)) {
+      return Decision.NONE;
+    }
+    mime = mimeType;
+    return new Decision(null, null, true);
   }
 
   /** ffmpeg named the source's codec; {@code outdated}: the worker knows a better command for it now. */
@@ -156,9 +178,10 @@ final class CameraMonitor {
     return outdated ? new Decision(start(now), null, false) : Decision.NONE;
   }
 
-  Decision onFrame(long now, long gen) {
-    if (!isCurrent(gen)) {
-      return Decision.NONE; // in flight when its generation was replaced or stopped
+  /** A frame of any format: only the pictures of the generation's own output count (not its JPEG encoder's). */
+  Decision onFrame(long now, long gen, Frame.Kind kind) {
+    if (!isCurrent(gen) || !kind.isPicture() || (output != null && kind.format() != output)) {
+      return Decision.NONE; // in flight when its generation was replaced or stopped, or not its video
     }
     lastFrameAt = now;
     delivered = true;
@@ -189,7 +212,8 @@ final class CameraMonitor {
     return new Decision(now >= nextStartAt ? start(now) : null, change.transition(), change.announce());
   }
 
-  Decision onSpawnFailed(long now, long gen, String error) {
+  /** ffmpeg could not be started, or the source cannot give what the config asks: no retry soon fixes that. */
+  Decision onCannotRun(long now, long gen, String error) {
     if (!isCurrent(gen)) {
       return Decision.NONE;
     }
@@ -260,7 +284,7 @@ final class CameraMonitor {
   CameraStatus status(long now, String node) {
     return new CameraStatus(camera.id(), camera.name(), node, state, reason, fps,
         lastFrameAt > 0 ? now - lastFrameAt : null, frames, restarts, pid > 0 ? pid : null, generation, lastError,
-        camera.maskedUrl(), codec);
+        camera.maskedUrl(), codec, running ? output : null, running ? mime : null);
   }
 
   private boolean isCurrent(long gen) {

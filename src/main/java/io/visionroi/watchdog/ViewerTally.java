@@ -13,15 +13,16 @@ final class ViewerTally {
 
   static final long EXPIRY_MILLIS = 5000;
 
-  private record Report(int viewers, long at) {
+  /** @param jpegViewers of {@code viewers}, those that want JPEG (the others take MP4) */
+  private record Report(int viewers, int jpegViewers, long at) {
   }
 
   private final Map<String, Report> byNode = new HashMap<>();
 
   /** A node's count; the total after it. */
-  int report(String node, int viewers, long now) {
+  int report(String node, int viewers, int jpegViewers, long now) {
     if (viewers > 0) {
-      byNode.put(node, new Report(viewers, now));
+      byNode.put(node, new Report(viewers, jpegViewers, now));
     } else {
       byNode.remove(node);
     }
@@ -36,5 +37,9 @@ final class ViewerTally {
 
   int total() {
     return byNode.values().stream().mapToInt(Report::viewers).sum();
+  }
+
+  int jpegTotal() {
+    return byNode.values().stream().mapToInt(Report::jpegViewers).sum();
   }
 }

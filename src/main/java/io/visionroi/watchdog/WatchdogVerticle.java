@@ -5,6 +5,7 @@ import io.visionroi.bus.CameraSet;
 import io.visionroi.bus.CameraState;
 import io.visionroi.bus.FfmpegEvent;
 import io.visionroi.bus.Frame;
+import io.visionroi.bus.StreamFormat;
 import io.visionroi.config.CameraConfig;
 import io.visionroi.config.StreamSettings;
 import io.vertx.core.AbstractVerticle;
@@ -100,15 +101,18 @@ public class WatchdogVerticle extends AbstractVerticle {
       Supervised supervised = new Supervised(monitor, viewers, new ArrayList<>(), new CameraMeters(registry, monitor));
       cameras.put(camera.id(), supervised);
       supervised.consumers().addAll(List.of(
-          bus.<Frame>localConsumer(Addresses.frames(camera.id()),
-              m -> apply(monitor, monitor.onFrame(System.currentTimeMillis(), m.body().generation()))),
+          bus.<Frame>localConsumer(Addresses.frames(camera.id()), m -> onFrame(monitor, m.body())),
+          bus.<Frame>localConsumer(Addresses.mp4(camera.id()), m -> onFrame(monitor, m.body())),
           bus.<JsonObject>localConsumer(Addresses.ffmpegEvents(camera.id()),
               m -> onFfmpegEvent(monitor, FfmpegEvent.fromJson(m.body()))),
           bus.<String>consumer(Addresses.control(camera.id()), m -> onControl(monitor, m)),
           bus.<JsonObject>consumer(Addresses.viewers(camera.id()), m -> {
             long at = System.currentTimeMillis();
-            countViewers(supervised, at,
-                () -> viewers.report(m.body().getString("node"), m.body().getInteger("viewers"), at));
+            countViewers(supervised, at, () -> viewers.report(m.body().getString("node"),
+                m.body().getInteger("viewers"), m.body().getInteger("jpegViewers", 0), at));
+            if (viewers.jpegTotal() > 0) {
+              bus.send(Addresses.jpegWanted(camera.id()), null, Addresses.localOnly());
+            }
           })));
       apply(monitor, monitor.begin(now));
     });
@@ -127,14 +131,19 @@ public class WatchdogVerticle extends AbstractVerticle {
     }
   }
 
+  private void onFrame(CameraMonitor monitor, Frame frame) {
+    apply(monitor, monitor.onFrame(System.currentTimeMillis(), frame.generation(), frame.kind()));
+  }
+
   private void onFfmpegEvent(CameraMonitor monitor, FfmpegEvent event) {
     long now = System.currentTimeMillis();
     CameraMonitor.Decision decision = switch (event.kind()) {
-      case STARTED -> monitor.onStarted(event.generation(), event.pid());
+      case STARTED -> monitor.onStarted(event.generation(), event.pid(), StreamFormat.fromWireName(event.detail()));
+      case MEDIA -> monitor.onMedia(event.generation(), event.detail());
       case SOURCE -> monitor.onSource(now, event.generation(), event.detail(), false);
       case OUTDATED -> monitor.onSource(now, event.generation(), event.detail(), true);
       case EXITED -> monitor.onExited(now, event.generation(), event.detail());
-      case SPAWN_FAILED -> monitor.onSpawnFailed(now, event.generation(), event.detail());
+      case SPAWN_FAILED, UNSUITABLE -> monitor.onCannotRun(now, event.generation(), event.detail());
     };
     apply(monitor, decision);
     // ffmpeg's own last words, once per failure (not per retry), bounded.

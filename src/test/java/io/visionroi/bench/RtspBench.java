@@ -48,7 +48,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * with 10 trials, the 10-minute soak included).
  * <p>
  * System properties, for debugging: {@code rtsp.soak.seconds} (600), {@code rtsp.dead.seconds} (the length of
- * each dead-camera window, 60), {@code rtsp.parts} (which parts run, "1,2,3").
+ * each dead-camera window, 60), {@code rtsp.parts} (which parts run, "1,2,3"), {@code rtsp.format} (what the
+ * viewers ask for: "jpeg", or "mp4" for the H.264 kinds, which then play as the page plays them: a picture is
+ * a fragment after the init segment).
  */
 public final class RtspBench {
 
@@ -72,6 +74,7 @@ public final class RtspBench {
   private static final int DEAD_STEADY_AFTER_SECONDS = 90;
   /** -Drtsp.debug=true: the service logs at DEBUG, and viewers' connects, closes and first frames are printed. */
   private static final boolean DEBUG = Boolean.getBoolean("rtsp.debug");
+  private static final boolean MP4 = "mp4".equals(System.getProperty("rtsp.format", "jpeg"));
 
   private RtspBench() {
   }
@@ -85,7 +88,8 @@ public final class RtspBench {
     Path work = Files.createTempDirectory("visionroi-rtsp-bench");
     long begin = System.currentTimeMillis();
     StringBuilder md = new StringBuilder();
-    md.append("## Real RTSP cameras\n\n`scripts/bench-rtsp.sh ").append(trials).append("` on ").append(LocalDate.now())
+    md.append(MP4 ? "## Real RTSP cameras, MP4 viewers\n\n`BENCH_JAVA_OPTS=\"-Drtsp.format=mp4 ...\" scripts/bench-rtsp.sh "
+        : "## Real RTSP cameras\n\n`scripts/bench-rtsp.sh ").append(trials).append("` on ").append(LocalDate.now())
         .append(", ").append(BenchReport.machine()).append(". The packaged jar with its defaults (`outageGrace` 3.5 s, ")
         .append("`outageRetry` 1.5 s, RTSP over TCP); RTSP cameras are GStreamer's RTSP server (`scripts/rtsp-camera.py`, ")
         .append("a moving test pattern), the HTTP one is `scripts/mjpeg-camera.py` (one ffmpeg, 10 fps, any number of clients); all on loopback.\n");
@@ -104,7 +108,7 @@ public final class RtspBench {
       VERTX.close();
     }
     progress("done in %.1f min", (System.currentTimeMillis() - begin) / 60_000.0);
-    BenchReport.writeSection("rtsp", md.toString());
+    BenchReport.writeSection(MP4 ? "rtsp-mp4" : "rtsp", md.toString());
     System.exit(0);
   }
 
@@ -898,7 +902,8 @@ public final class RtspBench {
       if (stopped) {
         return;
       }
-      client.connect(new WebSocketConnectOptions().setHost("127.0.0.1").setPort(port).setURI("/ws/cameras/" + camera))
+      client.connect(new WebSocketConnectOptions().setHost("127.0.0.1").setPort(port).setURI("/ws/cameras/" + camera
+              + (MP4 ? "?format=mp4" : "")))
           .onSuccess(ws -> {
             connectedAt = System.currentTimeMillis();
             streamingSince = 0;
@@ -929,7 +934,10 @@ public final class RtspBench {
     private void onFrame(Buffer b) {
       long now = System.currentTimeMillis();
       int n = b.length();
-      if (n < 4 || b.getUnsignedByte(0) != 0xFF || b.getUnsignedByte(1) != 0xD8 || b.getUnsignedByte(n - 2) != 0xFF
+      if (MP4 && n >= 8 && b.getString(4, 8).equals("ftyp")) {
+        return; // an init segment: no picture yet
+      }
+      if (MP4 ? n < 8 || !b.getString(4, 8).equals("moof") : n < 4 || b.getUnsignedByte(0) != 0xFF || b.getUnsignedByte(1) != 0xD8 || b.getUnsignedByte(n - 2) != 0xFF
           || b.getUnsignedByte(n - 1) != 0xD9) {
         badFrames.incrementAndGet();
       }

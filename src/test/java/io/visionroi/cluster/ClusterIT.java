@@ -5,6 +5,7 @@ import io.visionroi.support.FakeMjpegCamera;
 import io.visionroi.support.FfmpegCensus;
 import io.visionroi.support.JarProcess;
 import io.visionroi.support.Processes;
+import io.visionroi.support.RtspCamera;
 import io.visionroi.support.ViewerClient;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
@@ -34,9 +35,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * Two packaged-jar nodes on loopback, one cluster, four cameras: each camera runs on exactly one node,
- * every node answers for every camera and streams any of them, and a node's cameras move to the other
- * when it is killed (SIGKILL) or stopped (SIGTERM), without ever running twice.
+ * Two packaged-jar nodes on loopback, one cluster, four cameras (an HTTP MJPEG one, an RTSP H.264 one sent
+ * as MP4, two test patterns): each camera runs on exactly one node, every node answers for every camera and
+ * streams any of them in either format, and a node's cameras move to the other when it is killed (SIGKILL) or
+ * stopped (SIGTERM), without ever running twice.
  */
 class ClusterIT {
 
@@ -47,6 +49,7 @@ class ClusterIT {
   Path dir;
 
   private FakeMjpegCamera door;
+  private RtspCamera gate;
   private Vertx vertx;
   private JsonObject config;
   private ClusterNodes cluster;
@@ -55,12 +58,13 @@ class ClusterIT {
   void cluster() throws Exception {
     vertx = Vertx.vertx();
     door = new FakeMjpegCamera("160x120").start();
+    gate = RtspCamera.h264(2).size("160x120").start();
     // Each pattern differs (rate), so a camera's ffmpeg is known by its command line.
     config = new JsonObject().put("cameras", new JsonArray()
             .add(camera("door", door.url()))
             .add(camera("hall", "lavfi:testsrc2=size=160x120:rate=6"))
             .add(camera("yard", "lavfi:testsrc2=size=160x120:rate=7"))
-            .add(camera("gate", "lavfi:testsrc2=size=160x120:rate=8")));
+            .add(camera("gate", gate.url())));
     cluster = new ClusterNodes(dir, config);
   }
 
@@ -68,6 +72,7 @@ class ClusterIT {
   void stopAll() {
     cluster.close();
     door.close();
+    gate.close();
     vertx.close();
   }
 
@@ -88,7 +93,17 @@ class ClusterIT {
     assertEquals(Set.of("door", "hall", "yard", "gate"), seenFromA.keySet());
     assertEquals(Set.of(nodeName(portA), nodeName(portB)), Set.copyOf(seenFromA.values()));
 
-    // A viewer on A watches a camera B runs; snapshot and restart work from A too.
+    // The H.264 camera reaches an MP4 viewer on the node that does not run it: the group asked across the
+    // cluster first (a picture at once), then fragments as they come.
+    int notGatePort = seenFromA.get("gate").equals(nodeName(portA)) ? portB : portA;
+    try (ViewerClient mp4 = ViewerClient.connect(vertx, notGatePort, "/ws/cameras/gate?format=mp4")) {
+      assertTrue(mp4.awaitFrames(10, 10_000), "MP4 of the other node's camera: " + mp4.frames.size());
+      assertEquals("ftyp", mp4.frames.get(0).getString(4, 8), "the init segment first");
+      assertTrue(mp4.frames.subList(1, 10).stream().allMatch(f -> f.getString(4, 8).equals("moof")), "then fragments");
+    }
+
+    // A viewer on A watches a camera B runs (JPEG, not gate's: its JPEG encoder would be a fifth ffmpeg);
+    // snapshot and restart work from A too.
     String remote = cameraOf(seenFromA, nodeName(portB));
     try (ViewerClient viewer = ViewerClient.connect(vertx, portA, "/ws/cameras/" + remote)) {
       assertTrue(viewer.awaitFrames(5, 10_000), "frames of B's camera reach a viewer on A");
@@ -216,7 +231,8 @@ class ClusterIT {
   }
 
   private static String cameraOf(Map<String, String> owners, String node) {
-    return owners.entrySet().stream().filter(e -> e.getValue().equals(node)).findFirst().orElseThrow().getKey();
+    return owners.entrySet().stream().filter(e -> e.getValue().equals(node) && !e.getKey().equals("gate")).findFirst()
+        .orElseThrow().getKey();
   }
 
   /** Hazelcast, the event bus and HTTP all listen where cluster.xml and the config say: loopback. */

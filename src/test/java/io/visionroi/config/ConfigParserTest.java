@@ -106,6 +106,21 @@ class ConfigParserTest {
     assertTrue(b.onDemand());
     assertEquals(Duration.ofMillis(2500), b.idleStop());
     assertEquals(CameraConfig.Passthrough.AUTO, b.passthrough());
+    assertEquals(CameraConfig.Output.AUTO, b.output());
+  }
+
+  @Test
+  void outputIsOneOfThreeAndMp4CannotBeReshaped() {
+    assertEquals(CameraConfig.Output.MP4, ConfigParser.parse(new JsonObject("""
+        {"cameras": [{"id": "a", "url": "rtsp://cam/1", "output": "mp4"}]}""")).cameras().get(0).output());
+    assertEquals(List.of(
+        "cameras[0].output: 'webm' is not one of auto, jpeg, mp4",
+        "cameras[1].output: \"mp4\" sends the source's video as it is, so width, height and fps cannot apply",
+        "cameras[2].output: \"mp4\" is for H.264 and H.265 sources, and passthrough \"always\" says MJPEG"),
+        problems("""
+        {"cameras": [{"id": "a", "url": "rtsp://cam/1", "output": "webm"},
+                     {"id": "b", "url": "rtsp://cam/2", "output": "mp4", "fps": 5},
+                     {"id": "c", "url": "rtsp://cam/3", "output": "mp4", "passthrough": "always"}]}"""));
   }
 
   @Test

@@ -3,6 +3,7 @@ package io.visionroi.service;
 import io.visionroi.support.BlackholeCamera;
 import io.visionroi.support.Processes;
 import io.visionroi.support.RtspCamera;
+import io.visionroi.support.Resources;
 import io.visionroi.support.RunningService;
 import io.visionroi.support.ViewerClient;
 import io.vertx.core.json.JsonArray;
@@ -32,22 +33,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class RtspCameraTest {
 
-  private final List<AutoCloseable> opened = new ArrayList<>();
+  private final Resources opened = new Resources();
   private RunningService service;
 
   @AfterEach
   void tearDown() throws Exception {
-    if (service != null) {
-      service.close();
-    }
-    for (AutoCloseable c : opened) {
-      c.close();
-    }
-  }
-
-  private <T extends AutoCloseable> T open(T closeable) {
-    opened.add(closeable);
-    return closeable;
+    opened.close();
   }
 
   private static JsonObject config(double grace, double retry, JsonObject... cameras) {
@@ -101,14 +92,14 @@ class RtspCameraTest {
 
   @Test
   void frozenCameraIsBackAfterTheThawWithOneSessionAtATime() throws Exception {
-    RtspCamera camera = open(RtspCamera.h264(2).start());
-    service = RunningService.start(config(2, 1, camera("door", camera.url())));
+    RtspCamera camera = opened.open(RtspCamera.h264(2).start());
+    service = opened.open(RunningService.start(config(2, 1, camera("door", camera.url()))));
     assertTrue(service.awaitState("door", "live", 15_000), "live: " + service.status("door"));
     assertEquals("h264", service.status("door").getString("codec"));
     ViewerClient viewer = service.viewer("door");
     assertTrue(viewer.awaitFrames(5, 5000));
 
-    SessionWatch sessions = open(new SessionWatch(":" + camera.port() + "/"));
+    SessionWatch sessions = opened.open(new SessionWatch(":" + camera.port() + "/"));
     camera.freeze();
     ViewerClient.Close close = viewer.awaitClose(2000 + 3000);
     assertEquals(1013, close.code(), "viewers are sent away after outageGrace");
@@ -129,8 +120,8 @@ class RtspCameraTest {
 
   @Test
   void rebootedCameraIsAnOutageAndBackSoonAfterItAnswersAgain() throws Exception {
-    RtspCamera camera = open(RtspCamera.h264(1).start());
-    service = RunningService.start(config(2, 1, camera("gate", camera.url())));
+    RtspCamera camera = opened.open(RtspCamera.h264(1).start());
+    service = opened.open(RunningService.start(config(2, 1, camera("gate", camera.url()))));
     assertTrue(service.awaitState("gate", "live", 15_000), "live: " + service.status("gate"));
     camera.stop();
     assertTrue(Processes.waitFor(1500, () -> !"live".equals(service.status("gate").getString("state"))),
@@ -150,8 +141,8 @@ class RtspCameraTest {
   @Test
   void timestampsThatJumpBackDoNotStopTheVideo() throws Exception {
     // Every 3 s the camera's clock steps back 2 s, as an NTP correction or a joining client does.
-    RtspCamera camera = open(RtspCamera.h264(1).size("320x240").jumpingBack(3, 2).start());
-    service = RunningService.start(config(2, 1, camera("clock", camera.url())));
+    RtspCamera camera = opened.open(RtspCamera.h264(1).size("320x240").jumpingBack(3, 2).start());
+    service = opened.open(RunningService.start(config(2, 1, camera("clock", camera.url()))));
     assertTrue(service.awaitState("clock", "live", 15_000), "live: " + service.status("clock"));
     try (ViewerClient viewer = service.viewer("clock")) {
       assertTrue(viewer.awaitFrames(1, 5000));
@@ -172,20 +163,20 @@ class RtspCameraTest {
   void everyKindOfCameraStartsAndEveryBadOneIsToldApart() throws Exception {
     // Shared, with a client watching already, as an NVR would: the service joins in the middle of a 10 s
     // keyframe interval and its ffmpeg has to wait for the next keyframe.
-    RtspCamera longGop = open(RtspCamera.h264(10).size("320x240").shared().start());
-    open(otherClient(longGop.url()));
+    RtspCamera longGop = opened.open(RtspCamera.h264(10).size("320x240").shared().start());
+    opened.open(otherClient(longGop.url()));
     Thread.sleep(2000);
-    RtspCamera hevcOverUdp = open(RtspCamera.h265(4).size("320x240").start());
-    RtspCamera mjpeg = open(RtspCamera.mjpeg().size("320x240").start());
-    RtspCamera locked = open(RtspCamera.h264(1).size("320x240").withAuth("admin", "Sup3r-Secret").start());
-    BlackholeCamera blackhole = open(new BlackholeCamera());
+    RtspCamera hevcOverUdp = opened.open(RtspCamera.h265(4).size("320x240").start());
+    RtspCamera mjpeg = opened.open(RtspCamera.mjpeg().size("320x240").start());
+    RtspCamera locked = opened.open(RtspCamera.h264(1).size("320x240").withAuth("admin", "Sup3r-Secret").start());
+    BlackholeCamera blackhole = opened.open(new BlackholeCamera());
     int refusing;
     try (ServerSocket free = new ServerSocket(0)) {
       refusing = free.getLocalPort();
     }
-    SessionWatch refusedSpawns = open(new SessionWatch(":" + refusing + "/"));
-    SessionWatch blackholeSpawns = open(new SessionWatch(":" + blackhole.port() + "/"));
-    service = RunningService.start(config(3.5, 1.5,
+    SessionWatch refusedSpawns = opened.open(new SessionWatch(":" + refusing + "/"));
+    SessionWatch blackholeSpawns = opened.open(new SessionWatch(":" + blackhole.port() + "/"));
+    service = opened.open(RunningService.start(config(3.5, 1.5,
         camera("long-gop", longGop.url()),
         camera("hevc-udp", hevcOverUdp.url()).put("rtspTransport", "udp"),
         camera("mjpeg", mjpeg.url()),
@@ -193,7 +184,7 @@ class RtspCameraTest {
         camera("wrong-password", locked.urlWith("admin", "Wr0ng-Guess")),
         camera("wrong-path", "rtsp://admin:Sup3r-Secret@127.0.0.1:" + locked.port() + "/nothing"),
         camera("blackhole", blackhole.url()),
-        camera("refusing", "rtsp://127.0.0.1:" + refusing + "/cam")));
+        camera("refusing", "rtsp://127.0.0.1:" + refusing + "/cam"))));
     long startedAt = System.currentTimeMillis();
 
     assertTrue(service.awaitState("wrong-password", "failed", 10_000), service.status("wrong-password").encode());

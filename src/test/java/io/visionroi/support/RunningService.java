@@ -70,7 +70,12 @@ public final class RunningService implements AutoCloseable {
   }
 
   public ViewerClient viewer(String cameraId) throws Exception {
-    return ViewerClient.connect(vertx, port, "/ws/cameras/" + cameraId);
+    return viewer(cameraId, "");
+  }
+
+  /** A viewer with a query string ({@code "?format=mp4"}), or "" for none. */
+  public ViewerClient viewer(String cameraId, String query) throws Exception {
+    return ViewerClient.connect(vertx, port, "/ws/cameras/" + cameraId + query);
   }
 
   /**
@@ -78,9 +83,13 @@ public final class RunningService implements AutoCloseable {
    * got one, or null at the timeout.
    */
   public ViewerClient reconnectUntilFrames(String cameraId, long timeoutMillis) throws Exception {
+    return reconnectUntilFrames(cameraId, "", timeoutMillis);
+  }
+
+  public ViewerClient reconnectUntilFrames(String cameraId, String query, long timeoutMillis) throws Exception {
     long deadline = System.currentTimeMillis() + timeoutMillis;
     while (System.currentTimeMillis() < deadline) {
-      ViewerClient attempt = viewer(cameraId);
+      ViewerClient attempt = viewer(cameraId, query);
       if (attempt.awaitFrames(1, Math.min(1000, Math.max(0, deadline - System.currentTimeMillis())))) {
         return attempt;
       }

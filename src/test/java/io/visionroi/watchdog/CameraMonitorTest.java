@@ -1,6 +1,8 @@
 package io.visionroi.watchdog;
 
 import io.visionroi.bus.CameraState;
+import io.visionroi.bus.Frame;
+import io.visionroi.bus.StreamFormat;
 import io.visionroi.bus.FfmpegAction;
 import io.visionroi.bus.FfmpegOrder;
 import io.visionroi.config.CameraConfig;
@@ -24,10 +26,25 @@ class CameraMonitorTest {
 
   private void goLive() {
     assertEquals(FfmpegAction.START, monitor.begin(0).action());
-    monitor.onStarted(1, 100);
-    CameraMonitor.Decision d = monitor.onFrame(500, 1);
+    monitor.onStarted(1, 100, StreamFormat.JPEG);
+    CameraMonitor.Decision d = monitor.onFrame(500, 1, Frame.Kind.JPEG);
     assertEquals(CameraState.LIVE, d.transition().to());
     assertTrue(d.announce());
+  }
+
+  @Test
+  void anMp4CameraIsLiveOnItsFragmentsAloneAndSaysWhatItSends() {
+    monitor.begin(0);
+    assertTrue(monitor.onStarted(1, 100, StreamFormat.MP4).announce(), "a new output is news for viewers");
+    assertNull(monitor.onFrame(400, 1, Frame.Kind.MP4_INIT).transition(), "an init segment is no picture");
+    assertNull(monitor.onFrame(450, 1, Frame.Kind.JPEG).transition(), "its JPEG encoder's pictures do not count");
+    assertEquals("mp4", monitor.status(450, "n").toJson().getString("output"));
+    assertNull(monitor.status(450, "n").mime(), "until the init segment was read");
+    assertTrue(monitor.onMedia(1, "video/mp4; codecs=\"avc1.640028\"").announce());
+    assertEquals(CameraState.LIVE, monitor.onFrame(500, 1, Frame.Kind.MP4_KEY).transition().to());
+    monitor.onFrame(4000, 1, Frame.Kind.JPEG);
+    assertEquals(CameraState.OUTAGE, monitor.tick(4100).transition().to(), "JPEG alone does not keep it live");
+    assertEquals("video/mp4; codecs=\"avc1.640028\"", monitor.status(4100, "n").mime());
   }
 
   @Test
@@ -61,7 +78,7 @@ class CameraMonitorTest {
   void outageIsAnnouncedAgainEveryRetryHalfwayBetweenFfmpegStarts() {
     goLive();
     monitor.tick(4000); // outage: announced, and generation 2 starts
-    monitor.onStarted(2, 101);
+    monitor.onStarted(2, 101, StreamFormat.JPEG);
     monitor.onExited(4100, 2, "Connection refused"); // then a new ffmpeg at 5500, 7000, ...
     assertFalse(monitor.tick(4200).announce());
     CameraMonitor.Decision atRetry = monitor.tick(5500);
@@ -78,7 +95,7 @@ class CameraMonitorTest {
   @Test
   void aStartingGenerationIsLeftToConnectUntilFirstFrameTimeout() {
     assertEquals(new FfmpegOrder(FfmpegAction.START, 1, false), monitor.begin(0).order(), "a first start asks nothing");
-    monitor.onStarted(1, 100);
+    monitor.onStarted(1, 100, StreamFormat.JPEG);
     CameraMonitor.Decision atGrace = monitor.tick(3500);
     assertEquals(CameraState.OUTAGE, atGrace.transition().to(), "viewers hear of it after outageGrace");
     assertNull(atGrace.action(), "but its ffmpeg keeps waiting for a keyframe");
@@ -89,8 +106,8 @@ class CameraMonitorTest {
     assertEquals(new FfmpegOrder(FfmpegAction.START, 2, true), replaced.order(),
         "replaced after firstFrameTimeout, asking the camera first now that it is in outage");
     assertTrue(monitor.status(20_000, "n").lastError().contains("stream.firstFrameTimeout"));
-    monitor.onStarted(2, 101);
-    assertEquals(CameraState.LIVE, monitor.onFrame(21_000, 2).transition().to());
+    monitor.onStarted(2, 101, StreamFormat.JPEG);
+    assertEquals(CameraState.LIVE, monitor.onFrame(21_000, 2, Frame.Kind.JPEG).transition().to());
     assertNull(monitor.status(21_000, "n").lastError(), "a past error is not shown once live again");
   }
 
@@ -98,17 +115,17 @@ class CameraMonitorTest {
   void inAnOutageAConnectingGenerationIsNotReplacedButAnExitedOneIsRetriedAtThePace() {
     goLive();
     monitor.tick(4000); // generation 2 starts at 4000
-    monitor.onStarted(2, 101);
+    monitor.onStarted(2, 101, StreamFormat.JPEG);
     assertNull(monitor.tick(5500).action(), "still connecting: left alone");
     assertNull(monitor.tick(12_000).action());
     CameraMonitor.Decision exited = monitor.onExited(12_100, 2, "rtsp://u:***@cam/x: Connection timed out");
     assertEquals(new FfmpegOrder(FfmpegAction.START, 3, true), exited.order(), "exited long after the last start: at once");
-    monitor.onStarted(3, 102);
+    monitor.onStarted(3, 102, StreamFormat.JPEG);
     assertNull(monitor.onExited(12_200, 3, "Connection refused").action());
     assertNull(monitor.tick(13_500).action());
     assertEquals(FfmpegAction.START, monitor.tick(13_600).action(), "outageRetry after the previous start");
-    monitor.onStarted(4, 103);
-    monitor.onFrame(14_000, 4);
+    monitor.onStarted(4, 103, StreamFormat.JPEG);
+    monitor.onFrame(14_000, 4, Frame.Kind.JPEG);
     assertNull(monitor.tick(16_000).action(), "a generation that gives video stays");
   }
 
@@ -116,21 +133,21 @@ class CameraMonitorTest {
   void framesOfAReplacedGenerationAreStale() {
     goLive();
     monitor.tick(4000);
-    monitor.onStarted(2, 101);
-    assertNull(monitor.onFrame(4100, 1).transition(), "a late frame of generation 1 does not make it live");
-    assertEquals(CameraState.LIVE, monitor.onFrame(4200, 2).transition().to());
+    monitor.onStarted(2, 101, StreamFormat.JPEG);
+    assertNull(monitor.onFrame(4100, 1, Frame.Kind.JPEG).transition(), "a late frame of generation 1 does not make it live");
+    assertEquals(CameraState.LIVE, monitor.onFrame(4200, 2, Frame.Kind.JPEG).transition().to());
   }
 
   @Test
   void aLiveCameraWhoseFfmpegExitsIsStartingAtOnceAndRestarted() {
     goLive();
-    monitor.onFrame(9000, 1);
+    monitor.onFrame(9000, 1, Frame.Kind.JPEG);
     CameraMonitor.Decision d = monitor.onExited(9500, 1, "rtsp://u:***@cam/x: End of file");
     assertEquals(CameraState.STARTING, d.transition().to(), "no ffmpeg is no video: not live for another grace");
     assertEquals("rtsp://u:***@cam/x: End of file", d.transition().reason());
     assertTrue(d.announce(), "viewers hear of it, and stay for a quick reconnect");
     assertEquals(new FfmpegOrder(FfmpegAction.START, 2), d.order(), "a camera live for long is restarted at once");
-    monitor.onStarted(2, 102);
+    monitor.onStarted(2, 102, StreamFormat.JPEG);
     monitor.onExited(9700, 2, "Connection refused");
     assertNull(monitor.tick(10_900).action());
     assertEquals(FfmpegAction.START, monitor.tick(11_000).action(), "1.5 s after the previous start");
@@ -160,7 +177,7 @@ class CameraMonitorTest {
       if (d.action() == FfmpegAction.START) {
         startsInFirstMinute++;
         long generation = d.order().generation();
-        monitor.onStarted(generation, 200 + generation);
+        monitor.onStarted(generation, 200 + generation, StreamFormat.JPEG);
         monitor.onExited(now + 50, generation, "Connection refused");
       }
     }
@@ -171,7 +188,7 @@ class CameraMonitorTest {
   @Test
   void aWrongPasswordOrPathFailsTheCameraAndItIsRetriedSlowly() {
     monitor.begin(0);
-    monitor.onStarted(1, 100);
+    monitor.onStarted(1, 100, StreamFormat.JPEG);
     CameraMonitor.Decision d = monitor.onExited(300, 1, "[rtsp @ 0x5] method DESCRIBE failed: 401 Unauthorized");
     assertEquals(CameraState.FAILED, d.transition().to());
     assertTrue(d.announce(), "viewers are sent away");
@@ -182,7 +199,7 @@ class CameraMonitorTest {
       CameraMonitor.Decision next = monitor.tick(t);
       if (next.action() == FfmpegAction.START) {
         starts[count++] = t;
-        monitor.onStarted(next.order().generation(), 100 + count);
+        monitor.onStarted(next.order().generation(), 100 + count, StreamFormat.JPEG);
         monitor.onExited(t + 50, next.order().generation(), "method DESCRIBE failed: 404 Not Found");
       }
     }
@@ -195,8 +212,9 @@ class CameraMonitorTest {
   @Test
   void missingBinaryMakesTheCameraFailedAndItIsRetried() {
     monitor.begin(0);
-    CameraMonitor.Decision d = monitor.onSpawnFailed(10, 1, "ffmpeg not found: 'nope' (set ffmpeg.path or FFMPEG_PATH)");
+    CameraMonitor.Decision d = monitor.onCannotRun(10, 1, "ffmpeg not found: 'nope' (set ffmpeg.path or FFMPEG_PATH)");
     assertEquals(CameraState.FAILED, d.transition().to());
+    assertNull(monitor.status(10, "n").output(), "no generation runs, so none sends anything");
     assertNull(monitor.tick(2900).action());
     assertEquals(FfmpegAction.START, monitor.tick(3000).action());
   }
@@ -205,21 +223,22 @@ class CameraMonitorTest {
   void anOnDemandCameraRunsOnlyWhileWatched() {
     CameraMonitor lazy = new CameraMonitor(new io.visionroi.config.CameraConfig("d", "D", "http://cam/x", true, "tcp",
         Duration.ofSeconds(10), java.util.List.of(), null, null, null, 5,
-        io.visionroi.config.CameraConfig.Passthrough.AUTO, true, Duration.ofSeconds(2)), STREAM, 0);
+        io.visionroi.config.CameraConfig.Passthrough.AUTO,
+        io.visionroi.config.CameraConfig.Output.AUTO, true, Duration.ofSeconds(2)), STREAM, 0);
     assertEquals(CameraState.STOPPED, lazy.begin(0).transition().to());
     assertNull(lazy.tick(60_000).action(), "idle: no ffmpeg, no outage");
     CameraMonitor.Decision woken = lazy.onViewers(60_000, 1);
     assertEquals(FfmpegAction.START, woken.action());
     assertEquals(CameraState.STARTING, woken.transition().to());
-    lazy.onStarted(1, 300);
-    assertEquals(CameraState.LIVE, lazy.onFrame(60_400, 1).transition().to());
-    lazy.onFrame(61_000, 1);
+    lazy.onStarted(1, 300, StreamFormat.JPEG);
+    assertEquals(CameraState.LIVE, lazy.onFrame(60_400, 1, Frame.Kind.JPEG).transition().to());
+    lazy.onFrame(61_000, 1, Frame.Kind.JPEG);
     lazy.onViewers(61_000, 0);
     assertNull(lazy.tick(62_900).action(), "stays for idleStop after the last viewer");
     CameraMonitor.Decision idle = lazy.tick(63_000);
     assertEquals(FfmpegAction.STOP, idle.action());
     assertEquals(CameraState.STOPPED, idle.transition().to());
-    assertEquals(CameraMonitor.Decision.NONE, lazy.onFrame(63_010, 1), "a frame in flight when it stopped is stale");
+    assertEquals(CameraMonitor.Decision.NONE, lazy.onFrame(63_010, 1, Frame.Kind.JPEG), "a frame in flight when it stopped is stale");
     assertEquals(CameraState.STOPPED, lazy.state(), "never live without a viewer");
   }
 

@@ -1,0 +1,101 @@
+package io.visionroi.bus;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * What a new MP4 viewer needs to show a picture at once: the current generation's init segment and the
+ * fragments since the last keyframe (a fragment cannot be decoded without those before it). Fed with one
+ * camera's MP4 frames in publish order; a gap in their numbers, a new generation or a group beyond the
+ * bounds empties the group until the next keyframe. Thread-safe: a camera's reader thread feeds it while
+ * requests read it.
+ */
+public final class GopCache {
+
+  /** Ten seconds at 60 fps: the longest keyframe interval of a camera we expect, at a high rate. */
+  public static final int MAX_FRAMES = 600;
+  static final long MAX_BYTES = 16L * 1024 * 1024;
+
+  private Frame init;
+  private final List<Frame> group = new ArrayList<>();
+  private long groupBytes;
+  /** The last frame's number, or -1 before any: every frame taken or refused moves it. */
+  private long lastSeq = -1;
+
+  /** Takes the next MP4 frame of the camera; JPEG frames are no business of this cache. */
+  public synchronized void add(Frame frame) {
+    if (frame.kind().format() != StreamFormat.MP4) {
+      return;
+    }
+    boolean gap = lastSeq >= 0 && frame.seq() != lastSeq + 1;
+    lastSeq = frame.seq();
+    switch (frame.kind()) {
+      case MP4_INIT -> {
+        init = frame;
+        clearGroup();
+      }
+      case MP4_KEY -> {
+        clearGroup();
+        if (init != null && init.generation() == frame.generation()) {
+          append(frame);
+        }
+      }
+      case MP4_DELTA -> {
+        if (gap || group.isEmpty() || group.get(0).generation() != frame.generation()
+            || group.size() >= MAX_FRAMES || groupBytes + frame.data().length() > MAX_BYTES) {
+          clearGroup();
+        } else {
+          append(frame);
+        }
+      }
+    }
+  }
+
+  /** Starts over from a replay another cache made (a node's first viewer of the camera), then the frames seen since. */
+  public synchronized void restartFrom(List<Frame> replay, List<Frame> seenSince) {
+    init = null;
+    clearGroup();
+    lastSeq = -1;
+    replay.forEach(this::add);
+    seenSince.stream().filter(f -> f.seq() > lastSeq).forEach(this::add);
+  }
+
+  /**
+   * The init segment and the group since the last keyframe, in order: what a new viewer starts with. Only the
+   * init segment between a lost group and the next keyframe; empty before any init segment.
+   */
+  public synchronized List<Frame> replay() {
+    if (init == null) {
+      return List.of();
+    }
+    List<Frame> replay = new ArrayList<>(group.size() + 1);
+    replay.add(init);
+    replay.addAll(group);
+    return replay;
+  }
+
+  /** Whether the replay holds a picture, not only the init segment. */
+  public synchronized boolean hasGroup() {
+    return !group.isEmpty();
+  }
+
+  /** Whether the init segment of that generation is here. */
+  public synchronized boolean hasInitOf(long generation) {
+    return init != null && init.generation() == generation;
+  }
+
+  public synchronized void clear() {
+    init = null;
+    clearGroup();
+  }
+
+  private void append(Frame frame) {
+    group.add(frame);
+    groupBytes += frame.data().length();
+  }
+
+  private void clearGroup() {
+    group.clear();
+    groupBytes = 0;
+  }
+}

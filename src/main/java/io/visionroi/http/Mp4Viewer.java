@@ -1,0 +1,77 @@
+package io.visionroi.http;
+
+import io.visionroi.bus.Frame;
+import io.vertx.core.http.ServerWebSocket;
+
+import java.util.List;
+import java.util.function.Consumer;
+
+/**
+ * An MP4 viewer gets each generation's init segment, then its fragments from a keyframe on, none twice. A
+ * fragment needs those before it back to its keyframe, so a single one is never dropped: when the socket is
+ * still backed up as a keyframe comes, the viewer skips that whole group and starts again at the next
+ * keyframe (its page skips ahead to the live edge). What waits in the socket stays bounded by about one group.
+ */
+final class Mp4Viewer extends ViewerBridge {
+
+  /** The newest init segment offered: sent before the first keyframe of its generation. */
+  private Frame init;
+  /** The generation whose init segment this viewer got, or -1. */
+  private long generation = -1;
+  private long lastSeq = -1;
+  private boolean waitForKeyframe = true;
+
+  Mp4Viewer(ServerWebSocket socket, boolean meta, long sendTimeoutMillis, ViewerMeters meters,
+      Consumer<ViewerBridge> onGone) {
+    super(socket, meta, sendTimeoutMillis, meters, onGone);
+  }
+
+  /** The init segment and group a new viewer starts with. */
+  void replay(List<Frame> frames) {
+    frames.forEach(this::offer);
+  }
+
+  @Override
+  void offer(Frame frame) {
+    if (!open() || frame.seq() <= lastSeq) {
+      return;
+    }
+    lastSeq = frame.seq();
+    long now = System.currentTimeMillis();
+    switch (frame.kind()) {
+      case MP4_INIT -> init = frame;
+      case MP4_KEY -> {
+        if (backedUp(now) || init == null || init.generation() != frame.generation()) {
+          meters.dropped().increment();
+          waitForKeyframe = true;
+          return;
+        }
+        if (generation != frame.generation()) {
+          write(init);
+          generation = frame.generation();
+        }
+        waitForKeyframe = false;
+        write(frame);
+      }
+      case MP4_DELTA -> {
+        if (waitForKeyframe || frame.generation() != generation) {
+          meters.dropped().increment();
+          return;
+        }
+        backedUp(now); // the group goes on regardless; only a viewer stuck for sendTimeout is closed
+        write(frame);
+      }
+      case JPEG -> { }
+    }
+  }
+
+  @Override
+  void onDrain() {
+    // The next keyframe goes out: nothing is held back.
+  }
+
+  @Override
+  void release() {
+    init = null;
+  }
+}

@@ -1,0 +1,70 @@
+package io.visionroi.bus;
+
+import io.vertx.core.buffer.Buffer;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** What a new MP4 viewer starts with, whatever gaps, generations and sizes the stream brings. */
+class GopCacheTest {
+
+  private final GopCache cache = new GopCache();
+
+  private static Frame frame(long generation, long seq, Frame.Kind kind) {
+    return frame(generation, seq, kind, 10);
+  }
+
+  private static Frame frame(long generation, long seq, Frame.Kind kind, int bytes) {
+    return new Frame("door", generation, seq, 0, kind, Buffer.buffer(new byte[bytes]));
+  }
+
+  private List<Long> replaySeqs() {
+    return cache.replay().stream().map(Frame::seq).toList();
+  }
+
+  @Test
+  void aViewerStartsWithTheInitSegmentAndTheGroupSinceTheLastKeyframe() {
+    cache.add(frame(1, 1, Frame.Kind.MP4_INIT));
+    assertEquals(List.of(1L), replaySeqs(), "the init segment alone: the viewer starts at the next keyframe");
+    cache.add(frame(1, 2, Frame.Kind.MP4_DELTA));
+    assertFalse(cache.hasGroup(), "no group starts with a delta");
+    cache.add(frame(1, 3, Frame.Kind.MP4_KEY));
+    cache.add(frame(1, 4, Frame.Kind.MP4_DELTA));
+    cache.add(frame(1, 5, Frame.Kind.MP4_KEY));
+    cache.add(frame(1, 6, Frame.Kind.MP4_DELTA));
+    assertEquals(List.of(1L, 5L, 6L), replaySeqs());
+    cache.add(frame(1, 7, Frame.Kind.JPEG));
+    assertEquals(List.of(1L, 5L, 6L), replaySeqs(), "JPEG frames are none of its business");
+  }
+
+  @Test
+  void aGapANewGenerationOrTooLargeAGroupWaitsForTheNextKeyframe() {
+    cache.add(frame(1, 1, Frame.Kind.MP4_INIT));
+    cache.add(frame(1, 2, Frame.Kind.MP4_KEY));
+    cache.add(frame(1, 4, Frame.Kind.MP4_DELTA));
+    assertEquals(List.of(1L), replaySeqs(), "a lost fragment breaks the group");
+    cache.add(frame(1, 5, Frame.Kind.MP4_KEY));
+    cache.add(frame(2, 6, Frame.Kind.MP4_INIT));
+    assertEquals(List.of(6L), replaySeqs(), "a new generation starts over");
+    cache.add(frame(1, 7, Frame.Kind.MP4_KEY));
+    assertFalse(cache.hasGroup(), "a keyframe without its generation's init segment is of no use");
+    cache.add(frame(2, 8, Frame.Kind.MP4_KEY, (int) GopCache.MAX_BYTES - 5));
+    cache.add(frame(2, 9, Frame.Kind.MP4_DELTA));
+    assertFalse(cache.hasGroup(), "bounded in bytes");
+    assertTrue(cache.hasInitOf(2));
+  }
+
+  @Test
+  void anotherNodesReplayThenTheFramesSeenSinceContinueTheGroup() {
+    List<Frame> replay = List.of(frame(3, 10, Frame.Kind.MP4_INIT), frame(3, 11, Frame.Kind.MP4_KEY),
+        frame(3, 12, Frame.Kind.MP4_DELTA));
+    cache.restartFrom(replay, List.of(frame(3, 12, Frame.Kind.MP4_DELTA), frame(3, 13, Frame.Kind.MP4_DELTA)));
+    assertEquals(List.of(10L, 11L, 12L, 13L), replaySeqs(), "no frame twice, none missing");
+    cache.clear();
+    assertEquals(List.of(), cache.replay());
+  }
+}
