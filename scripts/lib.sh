@@ -48,6 +48,13 @@ ensure_test_tools() {
       echo "visionroi: chromium/chromium-driver missing and not root: the browser test will be SKIPPED" >&2
     fi
   fi
+  if ! command -v promtool >/dev/null 2>&1; then
+    if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+      apt_install "promtool (to check the shipped alert rules)" prometheus
+    else
+      echo "visionroi: promtool missing and not root: the alert rules check will be SKIPPED" >&2
+    fi
+  fi
 }
 
 # The RTSP test camera: Debian's python3 with GStreamer's RTSP server and the encoders it uses.

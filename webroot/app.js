@@ -278,15 +278,19 @@ class Tile {
     const snap = el("a", "snap", "Snapshot");
     snap.href = `/api/cameras/${encodeURIComponent(id)}/snapshot.jpg`;
     snap.download = `${id}.jpg`;
-    foot.append(this.fpsEl, this.msgEl, snap);
+    // Shown in the one-camera view only (style.css).
+    const full = el("button", "full", "Full screen");
+    full.type = "button";
+    full.addEventListener("click", () => this.root.requestFullscreen?.().catch(() => {}));
+    foot.append(this.fpsEl, this.msgEl, snap, full);
 
     this.root.append(head, this.view, foot);
 
-    this.onViewClick = () => toggleExpanded(this);
+    this.onViewClick = () => toggleAlone(this);
     this.onViewKey = (ev) => {
       if (ev.key === "Enter" || ev.key === " ") {
         ev.preventDefault();
-        toggleExpanded(this);
+        toggleAlone(this);
       }
     };
     this.view.addEventListener("click", this.onViewClick);
@@ -557,7 +561,7 @@ class Tile {
     this.dropPlayers();
     this.view.removeEventListener("click", this.onViewClick);
     this.view.removeEventListener("keydown", this.onViewKey);
-    if (expanded === this) toggleExpanded(this);
+    if (expanded === this) showAlone(null);
     this.root.remove();
   }
 
@@ -617,16 +621,40 @@ class Tile {
   }
 }
 
-function toggleExpanded(tile) {
+// The one-camera view is an address, /#camera=<id>: it can be bookmarked or shared, and Back leaves it.
+const ALONE_PREFIX = "#camera=";
+let alonePushed = false;        // whether this page put the address in the history (then Back undoes it)
+
+function toggleAlone(tile) {
   if (expanded === tile) {
-    tile.root.classList.remove("expanded");
-    expanded = null;
+    if (alonePushed) {
+      alonePushed = false;
+      history.back();             // its hashchange closes the view
+    } else {
+      history.replaceState(null, "", location.pathname + location.search);
+      followAddress();
+    }
   } else {
-    if (expanded) expanded.root.classList.remove("expanded");
-    tile.root.classList.add("expanded");
-    expanded = tile;
+    alonePushed = true;
+    location.hash = ALONE_PREFIX.slice(1) + encodeURIComponent(tile.id);
   }
+}
+
+// Shows the camera the address names, alone and filling the window; the grid when it names none (or one
+// not in the list yet: the next list brings it).
+function followAddress() {
+  const hash = location.hash;
+  const id = hash.startsWith(ALONE_PREFIX) ? decodeURIComponent(hash.slice(ALONE_PREFIX.length)) : null;
+  showAlone(id === null ? null : tiles.get(id) || null);
+}
+
+function showAlone(tile) {
+  if (expanded === tile) return;
+  if (expanded) expanded.root.classList.remove("expanded");
+  if (tile) tile.root.classList.add("expanded");
+  expanded = tile;
   document.body.classList.toggle("has-expanded", expanded !== null);
+  document.title = tile ? `${tile.nameEl.textContent} · VisionROI` : "VisionROI";
 }
 
 function updateSummary() {
@@ -665,6 +693,7 @@ function syncTiles(cams) {
     }
   }
   emptyNote.hidden = tiles.size > 0;
+  followAddress();
 }
 
 async function refreshList() {
@@ -703,7 +732,13 @@ document.addEventListener("visibilitychange", () => {
 });
 
 document.addEventListener("keydown", (ev) => {
-  if (ev.key === "Escape" && expanded) toggleExpanded(expanded);
+  // In browser full screen, Escape leaves full screen first (the browser's own), then the view.
+  if (ev.key === "Escape" && expanded && !document.fullscreenElement) toggleAlone(expanded);
+});
+
+window.addEventListener("hashchange", () => {
+  if (!location.hash.startsWith(ALONE_PREFIX)) alonePushed = false;
+  followAddress();
 });
 
 // One shared timer for all tiles instead of one per tile.

@@ -15,7 +15,6 @@ import io.vertx.core.Promise;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
-import io.vertx.core.http.ServerWebSocket;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
@@ -103,6 +102,8 @@ public class HttpVerticle extends AbstractVerticle {
     router.head("/api/cameras").handler(this::listCameras);
     router.get("/api/cameras/:id").handler(this::getCamera);
     router.get("/api/cameras/:id/snapshot.jpg").handler(this::snapshot);
+    router.get("/api/cameras/:id/frame.jpeg").handler(this::snapshot);
+    router.get("/api/cameras/:id/stream.mjpeg").handler(this::openMjpegViewer);
     router.post("/api/cameras/:id/restart").handler(this::restart);
     router.get("/metrics").handler(PrometheusScrapingHandler.create());
     router.get("/ws/cameras/:id").handler(this::openViewer);
@@ -266,20 +267,35 @@ public class HttpVerticle extends AbstractVerticle {
         return;
       }
       boolean meta = "1".equals(ctx.request().getParam("meta"));
-      ctx.request().toWebSocket().onSuccess(socket -> attach(id, socket, format, meta))
-          .onFailure(e -> LOG.debug("camera {}: WebSocket upgrade failed: {}", id, e.getMessage()));
+      ctx.request().toWebSocket().onSuccess(socket -> {
+        socket.exceptionHandler(e -> LOG.debug("camera {}: viewer socket error: {}", id, e.getMessage()));
+        attach(id, new WebSocketChannel(socket), format, meta);
+      }).onFailure(e -> LOG.debug("camera {}: WebSocket upgrade failed: {}", id, e.getMessage()));
     });
   }
 
-  private void attach(String cameraId, ServerWebSocket socket, StreamFormat format, boolean meta) {
+  /**
+   * MJPEG over HTTP for tools that take no WebSocket ({@code <img>}, VLC, ffmpeg, Home Assistant): a JPEG
+   * viewer like the WebSocket's, on a multipart response that ends when the camera has no video.
+   */
+  private void openMjpegViewer(RoutingContext ctx) {
+    withCamera(ctx, id -> {
+      if (hub.viewerCount() >= config.access().maxViewers()) {
+        error(ctx, 503, "too many viewers on this node (http.maxViewers is " + config.access().maxViewers() + ")");
+        return;
+      }
+      attach(id, new MultipartChannel(ctx.response()), StreamFormat.JPEG, false);
+    });
+  }
+
+  private void attach(String cameraId, ViewerChannel channel, StreamFormat format, boolean meta) {
     Consumer<ViewerBridge> onGone = gone -> hub.leave(cameraId, gone);
     long sendTimeout = config.stream().sendTimeout().toMillis();
     ViewerBridge viewer = format == StreamFormat.MP4
-        ? new Mp4Viewer(socket, meta, sendTimeout, hub.meters(cameraId), onGone)
-        : new JpegViewer(socket, meta, config.stream().maxFrameDelay().toMillis(), sendTimeout, hub.meters(cameraId),
+        ? new Mp4Viewer(channel, meta, sendTimeout, hub.meters(cameraId), onGone)
+        : new JpegViewer(channel, meta, config.stream().maxFrameDelay().toMillis(), sendTimeout, hub.meters(cameraId),
             onGone);
     hub.join(cameraId, viewer);
-    socket.exceptionHandler(e -> LOG.debug("camera {}: viewer socket error: {}", cameraId, e.getMessage()));
     directory.status(cameraId).onSuccess(status -> {
       viewer.sendStatus(status);
       if (format == StreamFormat.MP4 && StreamFormat.JPEG.wireName().equals(status.getString("output"))) {

@@ -1,7 +1,6 @@
 package io.visionroi.http;
 
 import io.visionroi.bus.Frame;
-import io.vertx.core.http.ServerWebSocket;
 
 import java.util.function.Consumer;
 
@@ -14,9 +13,9 @@ final class JpegViewer extends ViewerBridge {
   private final long maxFrameDelay;
   private Frame pending;
 
-  JpegViewer(ServerWebSocket socket, boolean meta, long maxFrameDelayMillis, long sendTimeoutMillis,
+  JpegViewer(ViewerChannel channel, boolean meta, long maxFrameDelayMillis, long sendTimeoutMillis,
       ViewerMeters meters, Consumer<ViewerBridge> onGone) {
-    super(socket, meta, sendTimeoutMillis, meters, onGone);
+    super(channel, meta, sendTimeoutMillis, meters, onGone);
     this.maxFrameDelay = maxFrameDelayMillis;
   }
 

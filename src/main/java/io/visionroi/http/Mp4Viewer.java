@@ -1,7 +1,6 @@
 package io.visionroi.http;
 
 import io.visionroi.bus.Frame;
-import io.vertx.core.http.ServerWebSocket;
 
 import java.util.List;
 import java.util.function.Consumer;
@@ -21,9 +20,9 @@ final class Mp4Viewer extends ViewerBridge {
   private long lastSeq = -1;
   private boolean waitForKeyframe = true;
 
-  Mp4Viewer(ServerWebSocket socket, boolean meta, long sendTimeoutMillis, ViewerMeters meters,
+  Mp4Viewer(ViewerChannel channel, boolean meta, long sendTimeoutMillis, ViewerMeters meters,
       Consumer<ViewerBridge> onGone) {
-    super(socket, meta, sendTimeoutMillis, meters, onGone);
+    super(channel, meta, sendTimeoutMillis, meters, onGone);
   }
 
   /** The init segment and group a new viewer starts with. */

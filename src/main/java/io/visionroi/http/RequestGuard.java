@@ -20,7 +20,10 @@ import java.util.Locale;
  *       own (its scheme-less host:port equals the {@code Host} header) nor in {@code http.allowedOrigins}:
  *       cross-site WebSocket hijacking and CSRF, which browsers would send cached credentials along with;</li>
  *   <li>while the port has no password, a {@code Host} that is not a loopback name or address nor in
- *       {@code http.allowedHosts}: DNS rebinding, by which any page could reach an anonymous service.</li>
+ *       {@code http.allowedHosts}: DNS rebinding, by which any page could reach an anonymous service;</li>
+ *   <li>a browser's load for a page of another site that is no navigation ({@code Sec-Fetch-Site: cross-site}):
+ *       an {@code <img>} of {@code stream.mjpeg} or a snapshot, which sends no Origin, unless its
+ *       {@code Referer}'s origin is in {@code http.allowedOrigins}.</li>
  * </ul>
  * Clients that are no browser (ffmpeg, curl, Prometheus) send no Origin and are not concerned.
  */
@@ -53,6 +56,11 @@ final class RequestGuard implements Handler<RoutingContext> {
       refuse(ctx, "origin '" + origin + "' may not use this service: add it to http.allowedOrigins");
       return;
     }
+    if ("cross-site".equals(request.getHeader("Sec-Fetch-Site"))
+        && !"navigate".equals(request.getHeader("Sec-Fetch-Mode")) && !refererAllowed(request)) {
+      refuse(ctx, "a page of another site may not load this: add its origin to http.allowedOrigins");
+      return;
+    }
     ctx.next();
   }
 
@@ -77,6 +85,17 @@ final class RequestGuard implements Handler<RoutingContext> {
       }
       String authority = uri.getPort() < 0 ? uri.getHost() : uri.getHost() + ":" + uri.getPort();
       return host != null && authority.equals(withoutDefaultPort(host.toLowerCase(Locale.ROOT), uri.getScheme()));
+    } catch (java.net.URISyntaxException e) {
+      return false;
+    }
+  }
+
+  private boolean refererAllowed(HttpServerRequest request) {
+    String referer = request.getHeader(HttpHeaders.REFERER);
+    try {
+      URI uri = referer == null ? null : new URI(referer.toLowerCase(Locale.ROOT));
+      return uri != null && uri.getScheme() != null && uri.getHost() != null && access.allowedOrigins().contains(
+          uri.getScheme() + "://" + uri.getHost() + (uri.getPort() < 0 ? "" : ":" + uri.getPort()));
     } catch (java.net.URISyntaxException e) {
       return false;
     }

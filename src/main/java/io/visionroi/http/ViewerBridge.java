@@ -2,20 +2,19 @@ package io.visionroi.http;
 
 import io.visionroi.bus.Frame;
 import io.vertx.core.Future;
-import io.vertx.core.http.ServerWebSocket;
 import io.vertx.core.json.JsonObject;
 
 import java.util.function.Consumer;
 
 /**
- * One WebSocket viewer of one camera, in one format: its socket, status messages, close, and the rule that
- * a viewer blocked longer than {@code sendTimeout} is closed. Which frames it sends while its socket cannot
- * take more is the format's business ({@link JpegViewer}, {@link Mp4Viewer}). Runs on the HTTP verticle's
- * event loop.
+ * One viewer of one camera, in one format, on its {@link ViewerChannel} (a WebSocket, or an MJPEG HTTP
+ * response): status messages, close, and the rule that a viewer blocked longer than {@code sendTimeout} is
+ * closed. Which frames it sends while its channel cannot take more is the format's business
+ * ({@link JpegViewer}, {@link Mp4Viewer}). Runs on the HTTP verticle's event loop.
  */
 abstract class ViewerBridge {
 
-  private final ServerWebSocket socket;
+  private final ViewerChannel channel;
   private final boolean meta;
   private final long sendTimeout;
   private final Consumer<ViewerBridge> onGone;
@@ -28,20 +27,20 @@ abstract class ViewerBridge {
    * @param onGone called once when this viewer is closed, by either side: the viewer then gets no more
    *               frames, even while a stuck client has not yet taken its close frame
    */
-  ViewerBridge(ServerWebSocket socket, boolean meta, long sendTimeoutMillis, ViewerMeters meters,
+  ViewerBridge(ViewerChannel channel, boolean meta, long sendTimeoutMillis, ViewerMeters meters,
       Consumer<ViewerBridge> onGone) {
     this.meters = meters;
-    this.socket = socket;
+    this.channel = channel;
     this.meta = meta;
     this.sendTimeout = sendTimeoutMillis;
     this.onGone = onGone;
-    socket.drainHandler(v -> {
+    channel.drainHandler(v -> {
       blockedSince = 0;
       if (open()) {
         onDrain();
       }
     });
-    socket.closeHandler(v -> gone());
+    channel.closeHandler(v -> gone());
   }
 
   /** The next frame of the camera's stream in this viewer's format. */
@@ -55,7 +54,7 @@ abstract class ViewerBridge {
 
   void sendStatus(JsonObject status) {
     if (open()) {
-      socket.writeTextMessage(status.copy().put("type", "status").encode());
+      channel.sendText(status.copy().put("type", "status").encode());
     }
   }
 
@@ -64,17 +63,17 @@ abstract class ViewerBridge {
       return Future.succeededFuture();
     }
     gone();
-    return socket.close(code, reason);
+    return channel.close(code, reason);
   }
 
   /** The client may have closed before our close handler ran: writing then would throw. */
   protected boolean open() {
-    return !closed && !socket.isClosed();
+    return !closed && !channel.isClosed();
   }
 
   /** True while the socket cannot take more; a viewer that stays so longer than sendTimeout is closed. */
   protected boolean backedUp(long now) {
-    if (!socket.writeQueueFull()) {
+    if (!channel.writeQueueFull()) {
       return false;
     }
     if (blockedSince == 0) {
@@ -87,9 +86,9 @@ abstract class ViewerBridge {
 
   protected void write(Frame frame) {
     if (meta) {
-      socket.writeTextMessage("{\"type\":\"frame\",\"seq\":" + frame.seq() + ",\"ts\":" + frame.readAt() + "}");
+      channel.sendText("{\"type\":\"frame\",\"seq\":" + frame.seq() + ",\"ts\":" + frame.readAt() + "}");
     }
-    socket.writeBinaryMessage(frame.data());
+    channel.sendBinary(frame.data());
     meters.sent().increment();
     meters.bytes().increment(frame.data().length());
   }

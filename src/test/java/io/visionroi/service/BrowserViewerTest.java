@@ -76,4 +76,42 @@ class BrowserViewerTest {
     assertEquals("yes", browser.script("return window.sameDocument;"),
         "no reload happened");
   }
+
+  @Test
+  void oneCameraFillsTheWindowByAddressAndAnImgPlaysStreamMjpeg() throws Exception {
+    String base = "http://127.0.0.1:" + service.port + "/";
+    browser.open(base);
+    assertTrue(Processes.waitFor(15_000, () -> frames("door") > 3), "the grid plays");
+    browser.script("document.querySelector(\".tile[data-camera-id='door'] .view\").click();");
+    assertTrue(Processes.waitFor(5000, () -> "#camera=door".equals(browser.script("return location.hash;"))
+        && expanded("door")), "a tile opens the one-camera view, with its address");
+    browser.script("document.dispatchEvent(new KeyboardEvent('keydown', {key: 'Escape'}));");
+    assertTrue(Processes.waitFor(5000, () -> "".equals(browser.script("return location.hash;")) && !expanded("door")),
+        "Escape goes back to the grid");
+
+    browser.open(base + "#camera=pattern");
+    assertTrue(Processes.waitFor(15_000, () -> expanded("pattern") && frames("pattern") > 3
+        && String.valueOf(browser.script("return document.title;")).startsWith("pattern")),
+        "the address opens one camera, playing, filling the window");
+    assertEquals(Boolean.TRUE, browser.script("const r = document.querySelector(\".tile[data-camera-id='pattern']\")"
+        + ".getBoundingClientRect(); return r.width === window.innerWidth && r.height === window.innerHeight;"));
+
+    // An <img> of stream.mjpeg, as a dashboard has it: the picture moves.
+    browser.script("const img = document.createElement('img'); img.id = 'mjpeg';"
+        + " img.src = '/api/cameras/pattern/stream.mjpeg'; document.body.append(img);");
+    assertTrue(Processes.waitFor(10_000, () -> ((Number) browser.script(
+        "return document.getElementById('mjpeg').naturalWidth;")).intValue() > 0), "the stream shows a picture");
+    String first = imgPicture();
+    assertTrue(Processes.waitFor(5000, () -> !imgPicture().equals(first)), "and it moves");
+  }
+
+  private static boolean expanded(String id) {
+    return browser.tileAttribute(id, "class").contains("expanded");
+  }
+
+  private static String imgPicture() {
+    return (String) browser.script("const img = document.getElementById('mjpeg'); const c = document.createElement('canvas');"
+        + " c.width = img.naturalWidth; c.height = img.naturalHeight; c.getContext('2d').drawImage(img, 0, 0);"
+        + " return c.toDataURL('image/png');");
+  }
 }

@@ -93,6 +93,21 @@ class Mp4StreamTest {
   }
 
   @Test
+  void anOnDemandCameraStartsWithItsFirstMp4ViewerAndStopsAfterItsLast() throws Exception {
+    RtspCamera camera = opened.open(RtspCamera.h264(1).start());
+    service = opened.open(RunningService.start(config(new JsonObject().put("id", "lazy").put("url", camera.url())
+        .put("onDemand", true).put("idleStop", 1))));
+    assertTrue(service.awaitState("lazy", "stopped", 10_000));
+    ViewerClient mp4 = opened.open(service.viewer("lazy", "?format=mp4"));
+    assertTrue(mp4.awaitFrames(5, 10_000), "an MP4 viewer wakes the camera: " + service.status("lazy"));
+    assertEquals("ftyp", boxType(mp4.frames.get(0)));
+    assertEquals("moof", boxType(mp4.frames.get(1)));
+    mp4.close();
+    assertTrue(service.awaitState("lazy", "stopped", 10_000), "idle again: " + service.status("lazy"));
+    assertTrue(Processes.waitFor(3000, () -> Processes.ffmpegWith(":" + camera.port() + "/").isEmpty()));
+  }
+
+  @Test
   void mp4IsRefusedForAJpegCameraAndAnUnknownFormatIsABadRequest() throws Exception {
     service = opened.open(RunningService.start(config(new JsonObject().put("id", "pattern")
         .put("url", "lavfi:testsrc2=size=320x240:rate=10"))));
