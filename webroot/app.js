@@ -15,6 +15,7 @@ const BACKOFF_MAX_MS = 5000;
 const OUTAGE_RETRY_MS = 750;
 const CLOSE_OUTAGE = 1013;
 const CLOSE_NOT_MP4 = 4415;     // ?format=mp4 for a camera that sends JPEG
+const PAUSE_AFTER_MS = 1000;    // a tile out of sight this long lets go of its stream (not while scrolling past)
 
 const LIVE_LAG_S = 1;           // a playhead further behind the newest video than this jumps ahead...
 const LIVE_EDGE_S = 0.1;        // ...to this far behind it: inside the last frame, so there is a picture at once
@@ -247,6 +248,9 @@ class Tile {
     this.previous = null;       // the one before, keeping its last picture until the new one shows one
     this.mp4Failures = 0;
     this.unplayable = null;     // an MP4 type this browser claimed but failed to play
+    this.retryNotBefore = 0;    // a failed camera's next try by the service (performance.now() time)
+    this.onScreen = true;       // until the observer says otherwise
+    this.pauseTimer = null;
 
     this.root = el("article", "tile");
     this.root.dataset.cameraId = id;
@@ -299,6 +303,7 @@ class Tile {
     this.setState("connecting");
     // Until the socket's status says more, the list decides; JPEG works for any camera.
     this.followOutput(cam.output, cam.mime);
+    sight.observe(this.root);
     this.connect();
   }
 
@@ -310,6 +315,30 @@ class Tile {
     this.showNode(cam.node);
     this.lastError = typeof cam.lastError === "string" && cam.lastError ? cam.lastError : null;
     this.renderMessage();
+    // Waiting out a failed camera's retry pace, but the list says it is back: no need to wait longer.
+    if (cam.state === "live" && this.state === "failed" && this.retryTimer) this.connect();
+  }
+
+  /** Whether this tile should have a stream now: the tab is visible, the tile on screen and not covered. */
+  wanted() {
+    return !this.disposed && !document.hidden && this.onScreen && (expanded === null || expanded === this);
+  }
+
+  /**
+   * Follows wanted(): a tile that comes into sight connects at once (and gets the live picture); one that
+   * leaves it lets go of its stream after PAUSE_AFTER_MS, so many cameras cost only what is watched.
+   */
+  followSight() {
+    clearTimeout(this.pauseTimer);
+    this.pauseTimer = null;
+    if (this.wanted()) {
+      if (!this.ws && !this.retryTimer) this.connect();
+    } else if (this.ws || this.retryTimer) {
+      this.pauseTimer = setTimeout(() => {
+        this.pauseTimer = null;
+        if (!this.wanted()) this.suspend();
+      }, PAUSE_AFTER_MS);
+    }
   }
 
   /**
@@ -340,7 +369,7 @@ class Tile {
   }
 
   connect() {
-    if (this.disposed || document.hidden) return;
+    if (!this.wanted()) return;
     this.cancelRetry();
     this.closeSocket();
     // During an outage (or failure) the server drops every attempt quickly; keeping
@@ -384,6 +413,10 @@ class Tile {
     }
     if (!msg || msg.type !== "status" || !SERVER_STATES.has(msg.state)) return;
     this.status = { state: msg.state, reason: typeof msg.reason === "string" ? msg.reason : "" };
+    // A failed camera is tried again only at the service's pace (up to 30 s apart): coming back sooner
+    // would only be sent away again.
+    this.retryNotBefore = msg.state === "failed" && Number.isFinite(msg.retryInMs)
+      ? performance.now() + msg.retryInMs : 0;
     this.setState(msg.state);
     this.showNode(msg.node);
     this.renderMessage();       // the reason may change without a state change
@@ -511,11 +544,14 @@ class Tile {
   }
 
   scheduleRetry(outage) {
-    if (this.disposed || document.hidden) return;
+    if (!this.wanted()) return;
     let delay;
     if (outage) {
       this.backoff = BACKOFF_MIN_MS;  // the server answered cleanly; this is not a failing connection
       delay = jitter(OUTAGE_RETRY_MS);  // 0.6–0.9 s, never growing
+      if (this.status.state === "failed") {
+        delay = Math.max(delay, this.retryNotBefore - performance.now() + jitter(500));
+      }
       // 1013 comes for an outage and for a failed camera: keep what the server said.
       this.setState(this.status.state === "failed" ? "failed" : "outage");
     } else {
@@ -556,6 +592,8 @@ class Tile {
 
   dispose() {
     this.disposed = true;
+    sight.unobserve(this.root);
+    clearTimeout(this.pauseTimer);
     this.suspend();
     this.pending = null;
     this.dropPlayers();
@@ -654,6 +692,8 @@ function showAlone(tile) {
   if (tile) tile.root.classList.add("expanded");
   expanded = tile;
   document.body.classList.toggle("has-expanded", expanded !== null);
+  // The tiles under the one-camera view are out of sight too.
+  for (const t of tiles.values()) t.followSight();
   document.title = tile ? `${tile.nameEl.textContent} · VisionROI` : "VisionROI";
 }
 
@@ -719,6 +759,17 @@ async function refreshList() {
     if (!document.hidden) listTimer = setTimeout(refreshList, LIST_REFRESH_MS);
   }
 }
+
+// Which tiles are on screen (with a margin, so a tile scrolled into view has its picture already).
+const sight = new IntersectionObserver((entries) => {
+  for (const entry of entries) {
+    const tile = tiles.get(entry.target.dataset.cameraId);
+    if (tile) {
+      tile.onScreen = entry.isIntersecting;
+      tile.followSight();
+    }
+  }
+}, { rootMargin: "200px" });
 
 document.addEventListener("visibilitychange", () => {
   if (document.hidden) {

@@ -284,7 +284,8 @@ final class CameraMonitor {
   CameraStatus status(long now, String node) {
     return new CameraStatus(camera.id(), camera.name(), node, state, reason, fps,
         lastFrameAt > 0 ? now - lastFrameAt : null, frames, restarts, pid > 0 ? pid : null, generation, lastError,
-        camera.maskedUrl(), codec, running ? output : null, running ? mime : null);
+        camera.maskedUrl(), codec, running ? output : null, running ? mime : null,
+        state != CameraState.FAILED ? null : running ? 0L : Math.max(0, nextStartAt - now));
   }
 
   private boolean isCurrent(long gen) {

@@ -56,6 +56,8 @@ abstract class ClusterFaults {
   static final Set<String> CAMERAS = Set.of("hall", "yard", "gate", "dock");
   /** How often a condition on the nodes' APIs is checked: often enough to time, rarely enough not to load them. */
   static final long POLL_MILLIS = 250;
+  static final long CALM_MILLIS = 3000;
+  static final long CALM_ANSWER_MILLIS = 300;
 
   @TempDir
   Path dir;
@@ -87,6 +89,7 @@ abstract class ClusterFaults {
    */
   void freezeAndThaw(JarProcess victim, int victimPort, List<Integer> others, List<Integer> all)
       throws Exception {
+    awaitCalm(all);
     int witness = others.get(0);
     String moved = camerasOn(witness, victimPort).get(0);
     try (FfmpegCensus census = new FfmpegCensus(cluster);
@@ -152,6 +155,38 @@ abstract class ClusterFaults {
   }
 
   /** What one node answers, for failure messages: id=state@node ... */
+  /**
+   * Waits until every node has answered its liveness probe within {@link #CALM_ANSWER_MILLIS} for
+   * {@link #CALM_MILLIS} in a row. Three JVMs that have just started on two cores compile and collect for a
+   * while, and one stalled for seconds then (seen: 3.8 s) made the survivors of a freeze lose each other too:
+   * the fault under test must meet a cluster that is already steady.
+   */
+  static void awaitCalm(List<Integer> ports) {
+    java.net.http.HttpClient http = java.net.http.HttpClient.newBuilder()
+        .connectTimeout(java.time.Duration.ofMillis(CALM_ANSWER_MILLIS)).build();
+    long[] calmSince = {System.currentTimeMillis()};
+    boolean calm = Processes.waitFor(40_000, POLL_MILLIS, () -> {
+      long now = System.currentTimeMillis();
+      for (int port : ports) {
+        long askedAt = System.currentTimeMillis();
+        try {
+          http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + port + "/healthz"))
+              .timeout(java.time.Duration.ofMillis(CALM_ANSWER_MILLIS)).build(),
+              java.net.http.HttpResponse.BodyHandlers.discarding());
+        } catch (Exception slow) {
+          calmSince[0] = now;
+          return false;
+        }
+        if (System.currentTimeMillis() - askedAt > CALM_ANSWER_MILLIS) {
+          calmSince[0] = now;
+          return false;
+        }
+      }
+      return now - calmSince[0] >= CALM_MILLIS;
+    });
+    assertTrue(calm, "the nodes did not answer steadily for " + CALM_MILLIS + " ms within 40 s");
+  }
+
   static String describe(int port) {
     return cameras(port).stream().map(c -> c.getString("id") + "=" + c.getString("state") + "@" + c.getString("node"))
         .sorted().collect(Collectors.joining(" "));

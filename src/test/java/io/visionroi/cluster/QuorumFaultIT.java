@@ -35,6 +35,7 @@ class QuorumFaultIT extends ClusterFaults {
     freezeAndThaw(nodes.get(2), ports.get(2), ports.subList(0, 2), ports);
 
     // Cut off in a minority: it stops its cameras before the others start them; never twice.
+    awaitCalm(ports);
     int victim = ports.get(1);
     String moved = camerasOn(ports.get(0), victim).get(0);
     long cutAt = System.currentTimeMillis();

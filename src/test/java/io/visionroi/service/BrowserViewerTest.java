@@ -31,7 +31,8 @@ class BrowserViewerTest {
     camera = opened.open(new FakeMjpegCamera("320x240").start());
     service = opened.open(RunningService.start(new JsonObject("{\"stream\": {\"outageGrace\": 1.0, \"outageRetry\": 0.5},"
         + " \"cameras\": [{\"id\": \"door\", \"name\": \"Door\", \"url\": \"" + camera.url() + "\"},"
-        + " {\"id\": \"pattern\", \"url\": \"lavfi:testsrc2=size=160x120:rate=10\"}]}")));
+        + " {\"id\": \"pattern\", \"url\": \"lavfi:testsrc2=size=160x120:rate=10\"},"
+        + " {\"id\": \"missing\", \"url\": \"/nonexistent/visionroi-test-missing.mp4\"}]}")));
     browser = opened.open(Chromium.startOrSkip("BrowserViewerTest"));
   }
 
@@ -113,5 +114,49 @@ class BrowserViewerTest {
     return (String) browser.script("const img = document.getElementById('mjpeg'); const c = document.createElement('canvas');"
         + " c.width = img.naturalWidth; c.height = img.naturalHeight; c.getContext('2d').drawImage(img, 0, 0);"
         + " return c.toDataURL('image/png');");
+  }
+
+  @Test
+  void tilesOutOfSightLetGoOfTheirStreamAndAFailedCameraIsAskedAtTheServicesPace() throws Exception {
+    browser.open("http://127.0.0.1:" + service.port + "/");
+    assertTrue(Processes.waitFor(15_000, () -> frames("door") > 3 && frames("pattern") > 3), "both play");
+    // Counts the page's WebSocket connections per camera from now on (retries create new ones).
+    browser.script("window.connects = {}; const Native = window.WebSocket;"
+        + " window.WebSocket = function (url) { const id = new URL(url).pathname.split('/').pop();"
+        + " window.connects[id] = (window.connects[id] || 0) + 1; return new Native(url); };");
+
+    browser.script("document.querySelector(\".tile[data-camera-id='door']\").style.transform = 'translateY(5000px)';");
+    assertTrue(Processes.waitFor(8000, () -> viewers("door") == 0), "a tile off screen lets go of its stream");
+    assertTrue(viewers("pattern") == 1, "the one on screen keeps it");
+    browser.script("document.querySelector(\".tile[data-camera-id='door']\").style.transform = '';");
+    int before = frames("door");
+    assertTrue(Processes.waitFor(8000, () -> viewers("door") == 1 && frames("door") > before + 3),
+        "back on screen, it plays again");
+
+    browser.script("document.querySelector(\".tile[data-camera-id='door'] .view\").click();");
+    assertTrue(Processes.waitFor(8000, () -> viewers("pattern") == 0 && viewers("door") == 1),
+        "the tiles under the one-camera view pause");
+    browser.script("document.dispatchEvent(new KeyboardEvent('keydown', {key: 'Escape'}));");
+    assertTrue(Processes.waitFor(8000, () -> viewers("pattern") == 1), "and resume with the grid");
+
+    // The failed camera (a missing file) is tried by the service 1, 2, 4... up to 30 s apart (outageRetry 0.5 s
+    // here): the page follows that pace instead of its 0.75 s outage pace (about 11 connects in 8 s).
+    assertEquals("failed", service.status("missing").getString("state"));
+    browser.script("window.connects = {};");
+    Thread.sleep(8000);
+    long connects = ((Number) browser.script("return window.connects['missing'] || 0;")).longValue();
+    assertTrue(connects <= 3, "connects to the failed camera in 8 s: " + connects);
+    assertEquals("failed", browser.tileAttribute("missing", "data-state"), "its tile says so meanwhile");
+  }
+
+  /** The camera's viewers on the service, from its own gauge. */
+  private static int viewers(String id) {
+    try {
+      return (int) new String(service.get("/metrics").body(), java.nio.charset.StandardCharsets.UTF_8).lines()
+          .filter(l -> l.startsWith("visionroi_camera_viewers{") && l.contains("camera=\"" + id + "\""))
+          .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
   }
 }

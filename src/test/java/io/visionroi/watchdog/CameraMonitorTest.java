@@ -215,8 +215,10 @@ class CameraMonitorTest {
     CameraMonitor.Decision d = monitor.onCannotRun(10, 1, "ffmpeg not found: 'nope' (set ffmpeg.path or FFMPEG_PATH)");
     assertEquals(CameraState.FAILED, d.transition().to());
     assertNull(monitor.status(10, "n").output(), "no generation runs, so none sends anything");
+    assertEquals(2990L, monitor.status(10, "n").retryInMs(), "viewers need not come back before the next try");
     assertNull(monitor.tick(2900).action());
     assertEquals(FfmpegAction.START, monitor.tick(3000).action());
+    assertEquals(0L, monitor.status(3000, "n").retryInMs(), "while a try runs, its outcome is near");
   }
 
   @Test
