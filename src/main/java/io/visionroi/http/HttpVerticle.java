@@ -256,8 +256,7 @@ public class HttpVerticle extends AbstractVerticle {
       return;
     }
     withCamera(ctx, id -> {
-      if (hub.viewerCount() >= config.access().maxViewers()) {
-        error(ctx, 503, "too many viewers on this node (http.maxViewers is " + config.access().maxViewers() + ")");
+      if (viewersFull(ctx)) {
         return;
       }
       String formatParam = ctx.request().getParam("format", StreamFormat.JPEG.wireName());
@@ -280,12 +279,20 @@ public class HttpVerticle extends AbstractVerticle {
    */
   private void openMjpegViewer(RoutingContext ctx) {
     withCamera(ctx, id -> {
-      if (hub.viewerCount() >= config.access().maxViewers()) {
-        error(ctx, 503, "too many viewers on this node (http.maxViewers is " + config.access().maxViewers() + ")");
+      if (viewersFull(ctx)) {
         return;
       }
       attach(id, new MultipartChannel(ctx.response()), StreamFormat.JPEG, false);
     });
+  }
+
+  /** Answers 503 when this node has http.maxViewers viewers already. */
+  private boolean viewersFull(RoutingContext ctx) {
+    boolean full = hub.viewerCount() >= config.access().maxViewers();
+    if (full) {
+      error(ctx, 503, "too many viewers on this node (http.maxViewers is " + config.access().maxViewers() + ")");
+    }
+    return full;
   }
 
   private void attach(String cameraId, ViewerChannel channel, StreamFormat format, boolean meta) {
@@ -296,12 +303,7 @@ public class HttpVerticle extends AbstractVerticle {
         : new JpegViewer(channel, meta, config.stream().maxFrameDelay().toMillis(), sendTimeout, hub.meters(cameraId),
             onGone);
     hub.join(cameraId, viewer);
-    directory.status(cameraId).onSuccess(status -> {
-      viewer.sendStatus(status);
-      if (format == StreamFormat.MP4 && StreamFormat.JPEG.wireName().equals(status.getString("output"))) {
-        viewer.close(CloseCodes.NOT_MP4, ViewerHub.NOT_MP4_REASON);
-      }
-    });
+    directory.status(cameraId).onSuccess(viewer::sendStatus);
   }
 
   private void withCamera(RoutingContext ctx, Consumer<String> action) {

@@ -1,6 +1,9 @@
 package io.visionroi.http;
 
+import io.visionroi.bus.CameraState;
 import io.visionroi.bus.Frame;
+import io.visionroi.bus.StreamFormat;
+import io.vertx.core.json.JsonObject;
 
 import java.util.List;
 import java.util.function.Consumer;
@@ -10,6 +13,7 @@ import java.util.function.Consumer;
  * fragment needs those before it back to its keyframe, so a single one is never dropped: when the socket is
  * still backed up as a keyframe comes, the viewer skips that whole group and starts again at the next
  * keyframe (its page skips ahead to the live edge). What waits in the socket stays bounded by about one group.
+ * An MP4 viewer of a camera that sends JPEG is closed with 4415.
  */
 final class Mp4Viewer extends ViewerBridge {
 
@@ -23,6 +27,19 @@ final class Mp4Viewer extends ViewerBridge {
   Mp4Viewer(ViewerChannel channel, boolean meta, long sendTimeoutMillis, ViewerMeters meters,
       Consumer<ViewerBridge> onGone) {
     super(channel, meta, sendTimeoutMillis, meters, onGone);
+  }
+
+  /**
+   * A status that says the camera's ffmpeg sends JPEG (on connect, or later) sends this viewer away to ask for
+   * JPEG; one that says outage or failed is the hub's to answer with 1013.
+   */
+  @Override
+  void sendStatus(JsonObject status) {
+    super.sendStatus(status);
+    if (StreamFormat.JPEG.wireName().equals(status.getString("output"))
+        && !CameraState.fromWireName(status.getString("state")).sendsViewersAway()) {
+      close(CloseCodes.NOT_MP4, "camera sends JPEG: connect without ?format=mp4");
+    }
   }
 
   /** The init segment and group a new viewer starts with. */

@@ -5,7 +5,6 @@ import io.visionroi.bus.CameraState;
 import io.visionroi.bus.Frame;
 import io.visionroi.bus.FrameCodec;
 import io.visionroi.bus.GopCache;
-import io.visionroi.bus.StreamFormat;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
@@ -30,8 +29,7 @@ import java.util.stream.Stream;
  * its state, made with the first such viewer and removed with the last; each frame is fanned out to the
  * viewers as the same immutable instance, so frames cross nodes once per node with viewers. For MP4 viewers
  * the hub keeps the camera's current group ({@link GopCache}), asked from the camera's worker with the first
- * one, so that every new viewer starts with a picture. An outage or failed status closes every viewer; a
- * status that says the camera sends JPEG closes its MP4 viewers.
+ * one, so that every new viewer starts with a picture. An outage or failed status closes every viewer.
  */
 final class ViewerHub {
 
@@ -39,7 +37,6 @@ final class ViewerHub {
   static final long COUNT_REPEAT_MILLIS = 2000;
   private static final DeliveryOptions GROUP_ASK = new DeliveryOptions().setSendTimeout(2000);
   private static final FrameCodec FRAMES = new FrameCodec();
-  static final String NOT_MP4_REASON = "camera sends JPEG: connect without ?format=mp4";
 
   private final EventBus bus;
   private final MeterRegistry registry;
@@ -210,14 +207,11 @@ final class ViewerHub {
 
   private void onStatus(Audience audience, JsonObject status) {
     CameraState state = CameraState.fromWireName(status.getString("state"));
-    boolean sendsJpeg = StreamFormat.JPEG.wireName().equals(status.getString("output"));
     // Copy: a close makes the viewer leave, which changes the set.
     for (ViewerBridge viewer : audience.all().toList()) {
       viewer.sendStatus(status);
       if (state.sendsViewersAway()) {
         viewer.close(CloseCodes.TRY_AGAIN_LATER, state == CameraState.OUTAGE ? "camera outage" : "camera failed");
-      } else if (sendsJpeg && viewer instanceof Mp4Viewer) {
-        viewer.close(CloseCodes.NOT_MP4, NOT_MP4_REASON);
       }
     }
   }

@@ -126,18 +126,18 @@ class BrowserViewerTest {
         + " window.connects[id] = (window.connects[id] || 0) + 1; return new Native(url); };");
 
     browser.script("document.querySelector(\".tile[data-camera-id='door']\").style.transform = 'translateY(5000px)';");
-    assertTrue(Processes.waitFor(8000, () -> viewers("door") == 0), "a tile off screen lets go of its stream");
-    assertTrue(viewers("pattern") == 1, "the one on screen keeps it");
+    assertTrue(Processes.waitFor(8000, () -> service.viewers("door") == 0), "a tile off screen lets go of its stream");
+    assertTrue(service.viewers("pattern") == 1, "the one on screen keeps it");
     browser.script("document.querySelector(\".tile[data-camera-id='door']\").style.transform = '';");
     int before = frames("door");
-    assertTrue(Processes.waitFor(8000, () -> viewers("door") == 1 && frames("door") > before + 3),
+    assertTrue(Processes.waitFor(8000, () -> service.viewers("door") == 1 && frames("door") > before + 3),
         "back on screen, it plays again");
 
     browser.script("document.querySelector(\".tile[data-camera-id='door'] .view\").click();");
-    assertTrue(Processes.waitFor(8000, () -> viewers("pattern") == 0 && viewers("door") == 1),
+    assertTrue(Processes.waitFor(8000, () -> service.viewers("pattern") == 0 && service.viewers("door") == 1),
         "the tiles under the one-camera view pause");
     browser.script("document.dispatchEvent(new KeyboardEvent('keydown', {key: 'Escape'}));");
-    assertTrue(Processes.waitFor(8000, () -> viewers("pattern") == 1), "and resume with the grid");
+    assertTrue(Processes.waitFor(8000, () -> service.viewers("pattern") == 1), "and resume with the grid");
 
     // The failed camera (a missing file) is tried by the service 1, 2, 4... up to 30 s apart (outageRetry 0.5 s
     // here): the page follows that pace instead of its 0.75 s outage pace (about 11 connects in 8 s).
@@ -147,16 +147,5 @@ class BrowserViewerTest {
     long connects = ((Number) browser.script("return window.connects['missing'] || 0;")).longValue();
     assertTrue(connects <= 3, "connects to the failed camera in 8 s: " + connects);
     assertEquals("failed", browser.tileAttribute("missing", "data-state"), "its tile says so meanwhile");
-  }
-
-  /** The camera's viewers on the service, from its own gauge. */
-  private static int viewers(String id) {
-    try {
-      return (int) new String(service.get("/metrics").body(), java.nio.charset.StandardCharsets.UTF_8).lines()
-          .filter(l -> l.startsWith("visionroi_camera_viewers{") && l.contains("camera=\"" + id + "\""))
-          .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
-    } catch (Exception e) {
-      throw new IllegalStateException(e);
-    }
   }
 }

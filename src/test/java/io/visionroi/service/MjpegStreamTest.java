@@ -110,7 +110,7 @@ class MjpegStreamTest {
     assertTrue(viewer.awaitFrames(20, 5000), "a WebSocket viewer of the same camera gets its frames: "
         + viewer.frames.size());
     assertTrue(Processes.waitFor(20_000, () -> service.status("door").getString("state").equals("live")
-        && viewerCount(service) == 1), "the stuck client was dropped after sendTimeout: " + viewerCount(service));
+        && service.viewers("door") == 1), "the stuck client was dropped after sendTimeout: " + service.viewers("door"));
   }
 
   @Test
@@ -128,15 +128,5 @@ class MjpegStreamTest {
             .header("Referer", "https://elsewhere.example/").build(), java.net.http.HttpResponse.BodyHandlers.ofString());
     assertEquals(200, followedLink.statusCode(), "a link from another site still opens the page");
     assertEquals(200, service.get("/api/cameras/door/frame.jpeg").statusCode(), "the snapshot's other name");
-  }
-
-  private static int viewerCount(RunningService service) {
-    try {
-      String metrics = new String(service.get("/metrics").body(), StandardCharsets.UTF_8);
-      return (int) metrics.lines().filter(l -> l.startsWith("visionroi_camera_viewers{") && l.contains("camera=\"door\""))
-          .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
-    } catch (Exception e) {
-      throw new IllegalStateException(e);
-    }
   }
 }

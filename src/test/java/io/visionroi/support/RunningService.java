@@ -64,6 +64,17 @@ public final class RunningService implements AutoCloseable {
     }
   }
 
+  /** The camera's viewers on this service, from its own gauge in /metrics. */
+  public int viewers(String cameraId) {
+    try {
+      return (int) new String(get("/metrics").body(), java.nio.charset.StandardCharsets.UTF_8).lines()
+          .filter(l -> l.startsWith("visionroi_camera_viewers{") && l.contains("camera=\"" + cameraId + "\""))
+          .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
   /** Waits until the camera is in {@code state}; false at the timeout. */
   public boolean awaitState(String cameraId, String state, long timeoutMillis) {
     return Processes.waitFor(timeoutMillis, () -> state.equals(status(cameraId).getString("state")));
