@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# Runs the whole test suite (unit and in-JVM tests, then the packaged jar's tests) with real ffmpeg,
-# RTSP cameras, signals and Chromium, installing what is missing (as root, with apt-get). A failing unit
-# test does not keep the jar tests from running: every failure is listed at the end, with one summary
-# line. Fails if the suite leaves any of its ffmpeg behind; other people's ffmpeg are never touched.
+# Runs the whole test suite (unit and in-JVM tests and the packaged jar's tests side by side, then the
+# cluster fault tests with nothing else running) with real ffmpeg, RTSP cameras, signals and Chromium,
+# installing what is missing (as root, with apt-get). A failing test stops no other: every failure is
+# listed at the end, with one summary line. Fails if the suite leaves any of its ffmpeg behind; other
+# people's ffmpeg are never touched.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/lib.sh
@@ -24,18 +25,18 @@ our_ffmpeg() {
 }
 
 started=$(date +%s)
-rm -rf target/surefire-reports target/failsafe-reports # the summary counts this run's reports only
+rm -rf target/surefire-reports # the summary counts this run's reports only
 status=0
 mvn -B -Dstyle.color=never -Dmaven.test.failure.ignore=true verify "$@" </dev/null || status=$?
 
-# Surefire's and Failsafe's reports: "Tests run: N, Failures: F, Errors: E, Skipped: S" per class.
-summary=$(cat target/surefire-reports/*.txt target/failsafe-reports/*.txt 2>/dev/null \
+# Surefire's reports: "Tests run: N, Failures: F, Errors: E, Skipped: S" per class.
+summary=$(cat target/surefire-reports/*.txt 2>/dev/null \
   | awk -F'[:,]' '/^Tests run:/ { run += $2; failed += $4 + $6; skipped += $8 }
                   END { printf "%d %d %d", run - failed - skipped, failed, skipped }')
 read -r passed failed skipped <<<"$summary"
 if [ "$failed" -gt 0 ]; then
   echo "visionroi: failing tests:" >&2
-  grep -h -E '<<< (FAILURE|ERROR)!' target/surefire-reports/*.txt target/failsafe-reports/*.txt 2>/dev/null \
+  grep -h -E '<<< (FAILURE|ERROR)!' target/surefire-reports/*.txt 2>/dev/null \
     | grep -v '^Tests run' | sed 's/^/  /' >&2 || true
   status=1
 fi

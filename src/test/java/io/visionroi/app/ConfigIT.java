@@ -4,8 +4,6 @@ import io.visionroi.support.JarProcess;
 import io.visionroi.support.Processes;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.net.ServerSocket;
@@ -73,20 +71,19 @@ class ConfigIT {
     assertTrue(refused.contains("http.auth: required when http.host is 0.0.0.0"), refused);
   }
 
-  @ParameterizedTest(name = "{0}")
-  @CsvSource(delimiter = '|', value = {
-      "out-of-range number | {\"stream\": {\"outageGrace\": 99999}} | stream.outageGrace: 99999 is out of range",
-      "missing id | {\"cameras\": [{\"url\": \"lavfi:testsrc2\"}]} | cameras[0].id: is required",
-      "missing url | {\"cameras\": [{\"id\": \"a\"}]} | cameras[0].url: is required",
-      "malformed id | {\"cameras\": [{\"id\": \"a/b\", \"url\": \"x.mp4\"}]} | cameras[0].id: 'a/b' must be",
-      "duplicate id | {\"cameras\": [{\"id\": \"a\", \"url\": \"x.mp4\"}, {\"id\": \"a\", \"url\": \"y.mp4\"}]}"
-          + " | cameras[1].id: 'a' is used by another camera",
-      "unsupported scheme | {\"cameras\": [{\"id\": \"a\", \"url\": \"ftp://h/x\"}]}"
-          + " | cameras[0].url: unsupported scheme 'ftp://'"})
-  void eachBadConfigExits2NamingItsKey(String what, String json, String expected) throws Exception {
-    Path file = write(json);
+  /** Every problem of a file at once, each naming its key (one start: ConfigParserTest has them one by one). */
+  @Test
+  void everyBadValueOfAFileIsNamedAtOnce() throws Exception {
+    Path file = write("""
+        {"stream": {"outageGrace": 99999},
+         "cameras": [{"url": "lavfi:testsrc2"}, {"id": "b"}, {"id": "a/b", "url": "x.mp4"},
+                     {"id": "a", "url": "x.mp4"}, {"id": "a", "url": "y.mp4"}, {"id": "c", "url": "ftp://h/x"}]}""");
     String out = failsWithUsageError(List.of("--check-config", "--config", file.toString()));
-    assertTrue(out.contains(expected), what + ": " + out);
+    for (String expected : List.of("stream.outageGrace: 99999 is out of range", "cameras[0].id: is required",
+        "cameras[1].url: is required", "cameras[2].id: 'a/b' must be", "cameras[4].id: 'a' is used by another camera",
+        "cameras[5].url: unsupported scheme 'ftp://'")) {
+      assertTrue(out.contains(expected), expected + " in: " + out);
+    }
   }
 
   @Test

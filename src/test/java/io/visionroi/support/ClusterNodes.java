@@ -28,7 +28,8 @@ public final class ClusterNodes implements AutoCloseable {
   private final JsonObject config;
   /** conf/cluster.xml with a cluster name of its own: a developer's cluster on this machine never joins. */
   private final String clusterXml;
-  public final List<JarProcess> nodes = new ArrayList<>();
+  /** Copy-on-write: a {@link FfmpegCensus} thread reads it while a test starts another node. */
+  public final List<JarProcess> nodes = new java.util.concurrent.CopyOnWriteArrayList<>();
   private final String clusterName = "test-" + UUID.randomUUID();
 
   public String clusterName() {

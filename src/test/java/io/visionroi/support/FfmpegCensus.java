@@ -28,6 +28,8 @@ public final class FfmpegCensus implements AutoCloseable {
   private final ClusterNodes cluster;
   private final List<Sample> samples = Collections.synchronizedList(new ArrayList<>());
   private final Thread thread;
+  /** Why the census stopped early: a census with a hole in it must fail the test, not pass it. */
+  private volatile RuntimeException broken;
 
   public FfmpegCensus(ClusterNodes cluster) {
     this.cluster = cluster;
@@ -38,7 +40,12 @@ public final class FfmpegCensus implements AutoCloseable {
 
   private void count() {
     while (!Thread.currentThread().isInterrupted()) {
-      samples.add(new Sample(System.currentTimeMillis(), cluster.ffmpegPerCamera()));
+      try {
+        samples.add(new Sample(System.currentTimeMillis(), cluster.ffmpegPerCamera()));
+      } catch (RuntimeException e) {
+        broken = e;
+        return;
+      }
       try {
         Thread.sleep(100);
       } catch (InterruptedException e) {
@@ -59,6 +66,9 @@ public final class FfmpegCensus implements AutoCloseable {
 
   /** The samples taken at or after {@code from}. */
   public List<Sample> samplesFrom(long from) {
+    if (broken != null) {
+      throw new IllegalStateException("the ffmpeg census stopped", broken);
+    }
     synchronized (samples) {
       return samples.stream().filter(s -> s.at() >= from).toList();
     }

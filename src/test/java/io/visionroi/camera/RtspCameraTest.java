@@ -1,4 +1,4 @@
-package io.visionroi.service;
+package io.visionroi.camera;
 
 import io.visionroi.support.BlackholeCamera;
 import io.visionroi.support.Processes;
