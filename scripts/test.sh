@@ -26,6 +26,10 @@ our_ffmpeg() {
 
 started=$(date +%s)
 rm -rf target/surefire-reports # the summary counts this run's reports only
+# Maven's own temporary files (Surefire keeps what its test JVMs print outside its channel there) under
+# target/ too: nothing the suite makes is left in /tmp.
+mkdir -p target/maven-tmp
+export MAVEN_OPTS="${MAVEN_OPTS:-} -Djava.io.tmpdir=$PWD/target/maven-tmp"
 status=0
 mvn -B -Dstyle.color=never -Dmaven.test.failure.ignore=true verify "$@" </dev/null || status=$?
 

@@ -28,7 +28,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * Faults that split a cluster, on packaged-jar nodes in the test JVM's own network namespace (Failsafe runs
+ * Faults that split a cluster, on packaged-jar nodes in the test JVM's own network namespace (Surefire starts
  * it so), each node's cluster traffic on a loopback address of its own:
  * <ul>
  *   <li>a node frozen (SIGSTOP, as a long GC pause or a stalled VM) beyond the heartbeat timeout, then thawed:
@@ -40,8 +40,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  *       after the cut heals; with three nodes and a quorum of two, the cut-off node stops its cameras and
  *       no camera ever runs twice.</li>
  * </ul>
- * The scenarios and their checks; {@link TwoNodeFaultIT} and {@link QuorumFaultIT} run them (two classes, so
- * that Failsafe's two JVMs share the long cluster tests).
+ * The scenarios and their checks; {@link TwoNodeFaultIT} and {@link QuorumFaultIT} run them (two classes, run
+ * side by side in two JVMs: most of a fault test is waiting).
  */
 abstract class ClusterFaults {
 
@@ -154,7 +154,6 @@ abstract class ClusterFaults {
     return views.stream().distinct().count() == 1;
   }
 
-  /** What one node answers, for failure messages: id=state@node ... */
   /**
    * Waits until every node has answered its liveness probe within {@link #CALM_ANSWER_MILLIS} for
    * {@link #CALM_MILLIS} in a row. Three JVMs that have just started on two cores compile and collect for a
@@ -187,6 +186,7 @@ abstract class ClusterFaults {
     assertTrue(calm, "the nodes did not answer steadily for " + CALM_MILLIS + " ms within 40 s");
   }
 
+  /** What one node answers, for failure messages: id=state@node ... */
   static String describe(int port) {
     return cameras(port).stream().map(c -> c.getString("id") + "=" + c.getString("state") + "@" + c.getString("node"))
         .sorted().collect(Collectors.joining(" "));

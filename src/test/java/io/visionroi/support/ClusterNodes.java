@@ -85,7 +85,7 @@ public final class ClusterNodes implements AutoCloseable {
   /**
    * Nodes whose Hazelcast and event bus each use a loopback address of their own ({@link #OWN_ADDRESSES}, in
    * start order, port {@value #OWN_PORT}), so that a test can cut one off ({@link NetworkCut}); only in a
-   * network namespace that has those addresses (Failsafe's, see scripts/private-network/bin/java). HTTP stays
+   * network namespace that has those addresses (each test JVM's, see scripts/private-network/bin/java). HTTP stays
    * on 127.0.0.1.
    */
   public static ClusterNodes onOwnAddresses(Path dir, JsonObject config) throws IOException {

@@ -72,7 +72,10 @@ public final class JarProcess implements AutoCloseable {
     List<String> command = new ArrayList<>(launcher);
     command.add(ProcessHandle.current().info().command().orElse("java"));
     command.addAll(QuickStart.options(jar()));
-    command.addAll(List.of("-Xms32m", "-Xmx256m", "-jar", jar().toAbsolutePath().toString()));
+    // Vert.x's file cache (the page taken out of the jar) in the test's directory: a node the test kills
+    // cannot remove its own, and /tmp must not collect them.
+    command.addAll(List.of("-Xms32m", "-Xmx256m", "-Dvertx.cacheDirBase=" + dir.resolve("vertx-cache").toAbsolutePath(),
+        "-jar", jar().toAbsolutePath().toString()));
     command.addAll(args);
     ProcessBuilder builder = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true);
     // Its orphan records go in the test's own directory, never in the machine's /tmp.

@@ -9,7 +9,7 @@ import java.util.concurrent.TimeUnit;
 /**
  * Cuts one loopback address off, both ways ({@code ip rule ... blackhole}: every packet to or from it is
  * refused), as a network cut leaves a node whose cluster traffic uses that address. Only inside a network
- * namespace of the test JVM's own (Failsafe runs in one: scripts/private-network/bin/java); it refuses
+ * namespace of the test JVM's own (Surefire starts each in one: scripts/private-network/bin/java); it refuses
  * to touch the machine's own network.
  */
 public final class NetworkCut implements AutoCloseable {
@@ -26,7 +26,7 @@ public final class NetworkCut implements AutoCloseable {
   public static NetworkCut of(String address) {
     if (outsideItsOwnNamespace()) {
       throw new IllegalStateException("not in a network namespace of its own: a network cut would touch the"
-          + " machine's own network (run the packaged-jar tests through Failsafe, which isolates them)");
+          + " machine's own network (run the tests through Maven, which isolates them)");
     }
     ip("rule", "add", "pref", PREFERENCES.get(0), "to", address, "blackhole");
     ip("rule", "add", "pref", PREFERENCES.get(1), "from", address, "blackhole");
