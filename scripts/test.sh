@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs the whole test suite (unit and in-JVM tests and the packaged jar's tests side by side, then the
-# cluster fault tests with nothing else running) with real ffmpeg, RTSP cameras, signals and Chromium,
+# three-node cluster fault test with nothing else running) with real ffmpeg, RTSP cameras, signals and Chromium,
 # installing what is missing (as root, with apt-get). A failing test stops no other: every failure is
 # listed at the end, with one summary line. Fails if the suite leaves any of its ffmpeg behind; other
 # people's ffmpeg are never touched.

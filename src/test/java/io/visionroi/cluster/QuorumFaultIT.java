@@ -17,7 +17,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Three nodes with a quorum of two: one frozen and thawed, then one cut off the network and back (see
- * {@link ClusterFaults}).
+ * {@link ClusterFaults}). It runs after the other tests, with nothing beside it (pom.xml): the two nodes a
+ * freeze leaves must keep hearing each other, and beside other tests their heartbeats were once 5 s late,
+ * which split them too.
  */
 class QuorumFaultIT extends ClusterFaults {
 
@@ -32,6 +34,7 @@ class QuorumFaultIT extends ClusterFaults {
       ports.add(node.awaitStarted(START_MILLIS));
     }
     assertTrue(Processes.waitFor(40_000, POLL_MILLIS, () -> cluster.liveAndSpread(ports)), "spread: " + describe(ports.get(0)));
+    awaitCalm(ports);
     freezeAndThaw(nodes.get(2), ports.get(2), ports.subList(0, 2), ports);
 
     // Cut off in a minority: it stops its cameras before the others start them; never twice.
