@@ -171,9 +171,9 @@ class ClusterIT {
       throws Exception {
     long stoppedAt = System.currentTimeMillis();
     Processes.signal(b.pid(), "TERM");
-    // Typically under 1 s (bench-cluster.sh); the bound leaves room for a machine running other tests at once.
-    assertTrue(Processes.waitFor(5000, () -> cluster.allOn(portA, false)),
-        () -> "B's cameras run on A within 5 s of SIGTERM: " + describe(portA) + "\n" + cluster.logs());
+    // Typically under 1 s (bench-cluster.sh); up to 5.7 s seen with the other tests running beside it.
+    assertTrue(Processes.waitFor(10_000, () -> cluster.allOn(portA, false)),
+        () -> "B's cameras run on A within 10 s of SIGTERM: " + describe(portA) + "\n" + cluster.logs());
     long handover = System.currentTimeMillis() - stoppedAt;
     // Live takes a new ffmpeg's first picture: under 1 s alone, 6 s seen on a machine busy with other tests.
     assertTrue(Processes.waitFor(20_000, () -> cluster.allOn(portA, true)), "and live: " + describe(portA));
