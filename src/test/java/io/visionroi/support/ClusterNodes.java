@@ -49,8 +49,7 @@ public final class ClusterNodes implements AutoCloseable {
     this.dir = dir;
     this.config = config.copy().put("http", new JsonObject().put("host", "127.0.0.1").put("port", 0));
     this.ownAddresses = ownAddresses;
-    String xml = Files.readString(Path.of("conf", "cluster.xml"))
-        .replace("<cluster-name>visionroi</cluster-name>", "<cluster-name>" + clusterName + "</cluster-name>");
+    String xml = shippedClusterXmlNamed(clusterName);
     if (ownAddresses) {
       xml = xml.replace("<member>127.0.0.1</member>", OWN_ADDRESSES.stream()
               .map(a -> "<member>" + a + ":" + OWN_PORT + "</member>").collect(Collectors.joining()))
@@ -60,6 +59,12 @@ public final class ClusterNodes implements AutoCloseable {
     this.clusterXml = xml;
     this.keystore = dir.resolve("cluster.p12");
     makeKeystore(keystore);
+  }
+
+  /** conf/cluster.xml with this cluster name instead of the shipped one. */
+  static String shippedClusterXmlNamed(String name) throws IOException {
+    return Files.readString(Path.of("conf", "cluster.xml"))
+        .replace("<cluster-name>visionroi</cluster-name>", "<cluster-name>" + name + "</cluster-name>");
   }
 
   /** A fresh key for a cluster, made with the JDK's keytool; its password is {@link #KEYSTORE_PASSWORD}. */

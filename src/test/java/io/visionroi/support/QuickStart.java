@@ -66,8 +66,8 @@ final class QuickStart {
       Path config = Files.writeString(dir.resolve("config.json"), """
           {"http": {"host": "127.0.0.1", "port": 0},
            "cameras": [{"id": "training", "url": "lavfi:testsrc2=size=160x120:rate=5"}]}""");
-      Path clusterXml = Files.writeString(dir.resolve("cluster.xml"), Files.readString(Path.of("conf", "cluster.xml"))
-          .replace("<cluster-name>visionroi</cluster-name>", "<cluster-name>training-" + UUID.randomUUID() + "</cluster-name>"));
+      Path clusterXml = Files.writeString(dir.resolve("cluster.xml"),
+          ClusterNodes.shippedClusterXmlNamed("training-" + UUID.randomUUID()));
       Path partial = dir.resolve("archive.jsa");
       List<String> command = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"),
           "-XX:ArchiveClassesAtExit=" + partial, "-Xlog:cds*=off", "-Xms32m", "-Xmx256m",
