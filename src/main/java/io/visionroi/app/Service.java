@@ -118,7 +118,8 @@ public final class Service implements CameraRunner {
 
   /**
    * Applies a reloaded config: removed and changed cameras' workers go (their ffmpeg with them), and the
-   * placement decides again where the added and changed ones run; the others keep running untouched.
+   * placement decides again where the added and changed ones run; a renamed camera's supervisor takes the new
+   * name where it runs; the others keep running untouched.
    * Settings that need a restart are logged.
    */
   public Future<Void> apply(ServiceConfig next) {
@@ -137,12 +138,12 @@ public final class Service implements CameraRunner {
     if (!diff.camerasChanged()) {
       return Future.succeededFuture();
     }
-    LOG.info("config reloaded: cameras added {}, removed {}, changed {}", ids(diff.added()), ids(diff.removed()),
-        ids(diff.changed()));
+    LOG.info("config reloaded: cameras added {}, removed {}, changed {}, renamed {}", ids(diff.added()),
+        ids(diff.removed()), ids(diff.changed()), ids(diff.renamed()));
     Set<String> stale = Stream.concat(diff.removed().stream(), diff.changed().stream())
         .map(CameraConfig::id).collect(Collectors.toSet());
     vertx.eventBus().publish(Addresses.CAMERAS, new CameraSet(config.cameras()), Addresses.localOnly());
-    return inTurn(() -> stopWorkers(stale))
+    return inTurn(() -> diff.renamed().isEmpty() ? stopWorkers(stale) : stopWorkers(stale).compose(v -> reportRunning()))
         .onSuccess(v -> placement.follow(enabled(config)))
         .onFailure(e -> LOG.error("config reload: {}", e.getMessage()));
   }

@@ -20,14 +20,14 @@ public final class FrameCodec implements MessageCodec<Frame, Frame> {
   /** The camera readers' own bound on a JPEG or an MP4 fragment. */
   public static final int MAX_FRAME_BYTES = 8 * 1024 * 1024;
   private static final Frame.Kind[] KINDS = Frame.Kind.values();
-  /** After the id: generation, seq, readAt, kind, data length. */
-  private static final int AFTER_ID_BYTES = 8 + 8 + 8 + 1 + 4;
+  /** After the id: worker, generation, seq, readAt, kind, data length. */
+  private static final int AFTER_ID_BYTES = 8 + 8 + 8 + 8 + 1 + 4;
 
   @Override
   public void encodeToWire(Buffer wire, Frame frame) {
     byte[] id = frame.cameraId().getBytes(StandardCharsets.UTF_8);
     wire.appendInt(id.length).appendBytes(id)
-        .appendLong(frame.generation()).appendLong(frame.seq()).appendLong(frame.readAt())
+        .appendLong(frame.worker()).appendLong(frame.generation()).appendLong(frame.seq()).appendLong(frame.readAt())
         .appendByte((byte) frame.kind().ordinal())
         .appendInt(frame.data().length()).appendBuffer(frame.data());
   }
@@ -63,16 +63,17 @@ public final class FrameCodec implements MessageCodec<Frame, Frame> {
     String id = wire.getString(pos, pos + idLength, "UTF-8");
     pos += idLength;
     check(pos + AFTER_ID_BYTES <= wire.length(), "header length", wire.length());
-    long generation = wire.getLong(pos);
-    long seq = wire.getLong(pos + 8);
-    long readAt = wire.getLong(pos + 16);
-    int kind = wire.getByte(pos + 24);
+    long worker = wire.getLong(pos);
+    long generation = wire.getLong(pos + 8);
+    long seq = wire.getLong(pos + 16);
+    long readAt = wire.getLong(pos + 24);
+    int kind = wire.getByte(pos + 32);
     check(kind >= 0 && kind < KINDS.length, "kind", kind);
-    int dataLength = wire.getInt(pos + 25);
+    int dataLength = wire.getInt(pos + 33);
     pos += AFTER_ID_BYTES;
     check(dataLength >= 0 && dataLength <= MAX_FRAME_BYTES && pos + dataLength <= wire.length(), "data length",
         dataLength);
-    return new Frame(id, generation, seq, readAt, KINDS[kind], wire.getBuffer(pos, pos + dataLength));
+    return new Frame(id, worker, generation, seq, readAt, KINDS[kind], wire.getBuffer(pos, pos + dataLength));
   }
 
   private static void check(boolean ok, String what, int value) {

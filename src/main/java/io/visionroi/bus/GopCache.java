@@ -6,8 +6,8 @@ import java.util.List;
 /**
  * What a new MP4 viewer needs to show a picture at once: the current generation's init segment and the
  * fragments since the last keyframe (a fragment cannot be decoded without those before it). Fed with one
- * camera's MP4 frames in publish order; a gap in their numbers, a new generation or a group beyond the
- * bounds empties the group until the next keyframe. Thread-safe: a camera's reader thread feeds it while
+ * camera's MP4 frames in publish order; a gap in their numbers, a new generation or worker, or a group beyond
+ * the bounds empties the group until the next keyframe. Thread-safe: a camera's reader thread feeds it while
  * requests read it.
  */
 public final class GopCache {
@@ -19,16 +19,16 @@ public final class GopCache {
   private Frame init;
   private final List<Frame> group = new ArrayList<>();
   private long groupBytes;
-  /** The last frame's number, or -1 before any: every frame taken or refused moves it. */
-  private long lastSeq = -1;
+  /** The last frame taken or refused, or null before any. */
+  private Frame last;
 
   /** Takes the next MP4 frame of the camera; JPEG frames are no business of this cache. */
   public synchronized void add(Frame frame) {
     if (frame.kind().format() != StreamFormat.MP4) {
       return;
     }
-    boolean gap = lastSeq >= 0 && frame.seq() != lastSeq + 1;
-    lastSeq = frame.seq();
+    boolean gap = last != null && !frame.follows(last);
+    last = frame;
     switch (frame.kind()) {
       case MP4_INIT -> {
         init = frame;
@@ -36,12 +36,12 @@ public final class GopCache {
       }
       case MP4_KEY -> {
         clearGroup();
-        if (init != null && init.generation() == frame.generation()) {
+        if (init != null && init.sameGeneration(frame)) {
           append(frame);
         }
       }
       case MP4_DELTA -> {
-        if (gap || group.isEmpty() || group.get(0).generation() != frame.generation()
+        if (gap || group.isEmpty() || !group.get(0).sameGeneration(frame)
             || group.size() >= MAX_FRAMES || groupBytes + frame.data().length() > MAX_BYTES) {
           clearGroup();
         } else {
@@ -55,9 +55,9 @@ public final class GopCache {
   public synchronized void restartFrom(List<Frame> replay, List<Frame> seenSince) {
     init = null;
     clearGroup();
-    lastSeq = -1;
+    last = null;
     replay.forEach(this::add);
-    seenSince.stream().filter(f -> f.seq() > lastSeq).forEach(this::add);
+    seenSince.stream().filter(f -> last == null || !f.notAfter(last)).forEach(this::add);
   }
 
   /**
@@ -79,9 +79,9 @@ public final class GopCache {
     return !group.isEmpty();
   }
 
-  /** Whether the init segment of that generation is here. */
-  public synchronized boolean hasInitOf(long generation) {
-    return init != null && init.generation() == generation;
+  /** Whether the init segment of that frame's generation is here. */
+  public synchronized boolean hasInitOf(Frame frame) {
+    return init != null && init.sameGeneration(frame);
   }
 
   public synchronized void clear() {

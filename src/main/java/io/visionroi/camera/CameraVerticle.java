@@ -24,6 +24,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -62,6 +63,8 @@ public class CameraVerticle extends AbstractVerticle {
 
   private final CameraConfig camera;
   private final String ffmpegPath;
+  /** This worker's mark on its frames: a viewer tells them from a replaced or moved worker's. */
+  private final long worker = ThreadLocalRandom.current().nextLong();
   private final AtomicLong jpegSeq = new AtomicLong();
   private final AtomicLong mp4Seq = new AtomicLong();
   private final GopCache group = new GopCache();
@@ -393,7 +396,7 @@ public class CameraVerticle extends AbstractVerticle {
         return;
       }
       StreamFormat format = kind.format();
-      Frame frame = new Frame(camera.id(), gen, (format == StreamFormat.MP4 ? mp4Seq : jpegSeq).incrementAndGet(),
+      Frame frame = new Frame(camera.id(), worker, gen, (format == StreamFormat.MP4 ? mp4Seq : jpegSeq).incrementAndGet(),
           System.currentTimeMillis(), kind, data);
       JpegEncoder running = encoder;
       if (format == StreamFormat.JPEG) {

@@ -62,6 +62,17 @@ public record CameraConfig(String id, String name, String url, boolean enabled, 
         null, DEFAULT_QUALITY, Passthrough.AUTO, Output.AUTO, false, DEFAULT_IDLE_STOP);
   }
 
+  /** The same camera under another name. */
+  public CameraConfig withName(String newName) {
+    return new CameraConfig(id, newName, url, enabled, rtspTransport, timeout, inputArgs, width, height, fps, quality,
+        passthrough, output, onDemand, idleStop);
+  }
+
+  /** True when {@code other} is this camera with only another name: nothing about its ffmpeg changes. */
+  public boolean differsOnlyInName(CameraConfig other) {
+    return other != null && !name.equals(other.name) && withName(other.name).equals(other);
+  }
+
   public String maskedUrl() {
     return Secrets.mask(url);
   }

@@ -56,10 +56,14 @@ final class CameraDirectory {
     return Future.all(all).map(done -> all.stream().map(Future::result).toList());
   }
 
-  /** Never fails: a camera whose supervisor does not answer is reported stopped. */
+  /**
+   * Never fails: a camera whose supervisor does not answer is reported stopped (as configured when asked: a
+   * reload may remove it before the answer).
+   */
   Future<JsonObject> status(String id) {
+    CameraConfig camera = cameras.get(id);
     return this.<JsonObject>ask(Addresses.control(id), "status")
-        .recover(e -> Future.succeededFuture(notRunning(cameras.get(id), e)));
+        .recover(e -> Future.succeededFuture(notRunning(camera, e)));
   }
 
   Future<JsonObject> restart(String id) {

@@ -1,53 +1,76 @@
 package io.visionroi.http;
 
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.netty.channel.Channel;
+import io.vertx.core.Context;
 import io.vertx.core.Handler;
 import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.impl.HttpServerConnection;
 import io.vertx.core.json.JsonObject;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.util.Collections;
-import java.util.IdentityHashMap;
+import java.util.HashSet;
 import java.util.Set;
 
 /**
  * What every request meets before the router, so that a stranger cannot grow what the service keeps:
- * connections beyond {@code http.maxConnections} are answered 503 and closed, and a path that is not
- * valid percent-encoding is a 400 with at most one short log line a minute (the router would log a stack
- * trace for each). Runs on the HTTP verticle's event loop.
+ * connections beyond {@code http.maxConnections} are answered 503 and closed (liveness and readiness
+ * probes excepted: a probe that cannot get in would restart a healthy node), and a path that is not valid
+ * percent-encoding is a 400 with at most one short log line a minute (the router would log a stack trace
+ * for each). Runs on the HTTP verticle's event loop.
  */
 final class FrontDoor {
 
   private static final Logger LOG = LoggerFactory.getLogger(FrontDoor.class);
   private static final long LOG_EVERY_MILLIS = 60_000;
 
+  private final Context context;
   private final int maxConnections;
-  private final Set<HttpConnection> open = Collections.newSetFromMap(new IdentityHashMap<>());
-  private final Set<HttpConnection> overLimit = Collections.newSetFromMap(new IdentityHashMap<>());
+  /**
+   * The sockets of the open connections. A connection is open as long as its socket is, whatever it became:
+   * the socket's own close is the one end every connection has (one upgraded to a WebSocket never calls its
+   * {@link HttpConnection#closeHandler}: Vert.x hands its socket to a new connection object).
+   */
+  private final Set<Channel> open = new HashSet<>();
+  private final Set<Channel> overLimit = new HashSet<>();
+  private final Counter opened;
   private long malformed;
   private long lastLogAt;
 
-  FrontDoor(int maxConnections) {
+  /** @param context the HTTP verticle's: the connection and request handlers run on it */
+  FrontDoor(Context context, int maxConnections, MeterRegistry registry) {
+    this.context = context;
     this.maxConnections = maxConnections;
+    Gauge.builder("visionroi.http.connections", this, door -> door.open.size())
+        .description("open HTTP connections as http.maxConnections counts them, viewers' included")
+        .register(registry);
+    opened = Counter.builder("visionroi.http.connections.opened")
+        .description("HTTP connections opened over the service's life, refused ones included").register(registry);
   }
 
   Handler<HttpConnection> connections() {
     return connection -> {
-      open.add(connection);
+      Channel socket = socketOf(connection);
+      opened.increment();
+      open.add(socket);
       if (open.size() > maxConnections) {
-        overLimit.add(connection);
+        overLimit.add(socket);
       }
-      connection.closeHandler(v -> {
-        open.remove(connection);
-        overLimit.remove(connection);
-      });
+      socket.closeFuture().addListener(closed -> context.runOnContext(v -> {
+        open.remove(socket);
+        overLimit.remove(socket);
+      }));
     };
   }
 
   Handler<HttpServerRequest> before(Handler<HttpServerRequest> next) {
     return request -> {
-      if (overLimit.contains(request.connection())) {
+      boolean overCap = overLimit.contains(socketOf(request.connection()));
+      if (overCap && !isProbe(request.path())) {
         request.response().putHeader("Connection", "close");
         answer(request, 503, "too many connections (http.maxConnections is " + maxConnections + ")");
         request.connection().close();
@@ -55,9 +78,22 @@ final class FrontDoor {
         logMalformed(request.path());
         answer(request, 400, "malformed path: a '%' must be followed by two hex digits");
       } else {
+        if (overCap) {
+          // answered, but the connection does not stay: it is over the cap
+          request.response().putHeader("Connection", "close").endHandler(v -> request.connection().close());
+        }
         next.handle(request);
       }
     };
+  }
+
+  private static boolean isProbe(String path) {
+    return HttpVerticle.HEALTH_PATH.equals(path) || HttpVerticle.READY_PATH.equals(path);
+  }
+
+  /** Vert.x keeps a connection's socket behind its internal interface: the one way to its close. */
+  private static Channel socketOf(HttpConnection connection) {
+    return ((HttpServerConnection) connection).channelHandlerContext().channel();
   }
 
   private static void answer(HttpServerRequest request, int status, String error) {

@@ -52,6 +52,9 @@ public class HttpVerticle extends AbstractVerticle {
   private static final int IDLE_TIMEOUT_SECONDS = 120;
   /** An operator's restart is taken at most this often per camera; more are answered 429. */
   private static final long RESTART_SPACING_MILLIS = 1000;
+  /** Liveness and readiness: open to probes, never refused by the connection cap. */
+  static final String HEALTH_PATH = "/healthz";
+  static final String READY_PATH = "/readyz";
 
   private final ServiceConfig config;
   private final MeterRegistry registry;
@@ -90,10 +93,10 @@ public class HttpVerticle extends AbstractVerticle {
     Router router = Router.router(vertx);
     // Health stays open for probes; everything else is checked for its origin, then asks for the
     // configured user, if any.
-    router.get("/healthz").handler(this::health);
-    router.head("/healthz").handler(this::health);
-    router.get("/readyz").handler(this::readiness);
-    router.head("/readyz").handler(this::readiness);
+    router.get(HEALTH_PATH).handler(this::health);
+    router.head(HEALTH_PATH).handler(this::health);
+    router.get(READY_PATH).handler(this::readiness);
+    router.head(READY_PATH).handler(this::readiness);
     router.route().handler(new RequestGuard(config.access(), config.open()));
     if (config.auth() != null) {
       router.route().handler(BasicAuthHandler.create(this::authenticate, "VisionROI"));
@@ -122,7 +125,7 @@ public class HttpVerticle extends AbstractVerticle {
     // A client that does not answer our close frame is disconnected after 2 s, not Vert.x's default 10 s.
     // No WebSocket compression: JPEG does not compress, and deflating every frame for browsers (which
     // all offer permessage-deflate) cost about 1 ms of CPU per frame sent.
-    FrontDoor door = new FrontDoor(config.access().maxConnections());
+    FrontDoor door = new FrontDoor(context, config.access().maxConnections(), registry);
     server = vertx.createHttpServer(new HttpServerOptions().setHost(config.httpHost()).setPort(config.httpPort())
         .setWebSocketClosingTimeout(CLOSING_TIMEOUT_SECONDS)
         .setIdleTimeout(IDLE_TIMEOUT_SECONDS)

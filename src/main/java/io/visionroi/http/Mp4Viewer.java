@@ -19,9 +19,10 @@ final class Mp4Viewer extends ViewerBridge {
 
   /** The newest init segment offered: sent before the first keyframe of its generation. */
   private Frame init;
-  /** The generation whose init segment this viewer got, or -1. */
-  private long generation = -1;
-  private long lastSeq = -1;
+  /** The init segment this viewer got last: its fragments are the ones it can decode. Null before any. */
+  private Frame sentInit;
+  /** The newest frame offered, or null: none is offered twice, nor an older one of the same worker. */
+  private Frame last;
   private boolean waitForKeyframe = true;
 
   Mp4Viewer(ViewerChannel channel, boolean meta, long sendTimeoutMillis, ViewerMeters meters,
@@ -49,28 +50,28 @@ final class Mp4Viewer extends ViewerBridge {
 
   @Override
   void offer(Frame frame) {
-    if (!open() || frame.seq() <= lastSeq) {
+    if (!open() || (last != null && frame.notAfter(last))) {
       return;
     }
-    lastSeq = frame.seq();
+    last = frame;
     long now = System.currentTimeMillis();
     switch (frame.kind()) {
       case MP4_INIT -> init = frame;
       case MP4_KEY -> {
-        if (backedUp(now) || init == null || init.generation() != frame.generation()) {
+        if (backedUp(now) || init == null || !init.sameGeneration(frame)) {
           meters.dropped().increment();
           waitForKeyframe = true;
           return;
         }
-        if (generation != frame.generation()) {
+        if (sentInit == null || !sentInit.sameGeneration(frame)) {
           write(init);
-          generation = frame.generation();
+          sentInit = init;
         }
         waitForKeyframe = false;
         write(frame);
       }
       case MP4_DELTA -> {
-        if (waitForKeyframe || frame.generation() != generation) {
+        if (waitForKeyframe || sentInit == null || !sentInit.sameGeneration(frame)) {
           meters.dropped().increment();
           return;
         }
@@ -89,5 +90,7 @@ final class Mp4Viewer extends ViewerBridge {
   @Override
   void release() {
     init = null;
+    sentInit = null;
+    last = null;
   }
 }

@@ -17,11 +17,11 @@ import io.vertx.core.json.JsonObject;
 
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArraySet;
 import java.util.stream.Stream;
 
 /**
@@ -45,17 +45,25 @@ final class ViewerHub {
   private final Map<String, Audience> audiences = new HashMap<>();
   private final Map<String, ViewerMeters> meters = new HashMap<>();
 
-  /** One camera's viewers on this node. */
+  /**
+   * One camera's viewers on this node. The sets are copy-on-write: a viewer closed while a frame is fanned
+   * out (too slow, or its client gone) leaves during the loop, and the others must still get that frame;
+   * joins and leaves are rare next to frames.
+   */
   private static final class Audience {
-    final Set<JpegViewer> jpeg = new LinkedHashSet<>();
-    final Set<Mp4Viewer> mp4 = new LinkedHashSet<>();
+    final Set<JpegViewer> jpeg = new CopyOnWriteArraySet<>();
+    final Set<Mp4Viewer> mp4 = new CopyOnWriteArraySet<>();
     MessageConsumer<JsonObject> states;
     MessageConsumer<Frame> jpegFrames;
     MessageConsumer<Frame> mp4Frames;
     final GopCache group = new GopCache();
     /** False until the worker answered for the group; frames that came meanwhile wait here (bounded). */
     boolean groupReady;
-    boolean groupAsked;
+    /**
+     * The MP4 subscription whose group request is on its way, or null. A request made for viewers who left
+     * since does not stand for those who came after them: they ask again.
+     */
+    MessageConsumer<Frame> groupAskedFor;
     final List<Frame> heldBack = new ArrayList<>();
 
     int size() {
@@ -147,7 +155,7 @@ final class ViewerHub {
     }
     audience.group.add(frame);
     // A keyframe of a generation whose init segment this node missed: the worker has it.
-    if (frame.kind() == Frame.Kind.MP4_KEY && !audience.group.hasInitOf(frame.generation())) {
+    if (frame.kind() == Frame.Kind.MP4_KEY && !audience.group.hasInitOf(frame)) {
       askGroup(cameraId, audience);
     }
     audience.mp4.forEach(v -> v.offer(frame));
@@ -155,13 +163,15 @@ final class ViewerHub {
 
   /** Asks the camera's worker for the init segment and current group; the viewers waiting start with them. */
   private void askGroup(String cameraId, Audience audience) {
-    if (audience.groupAsked) {
+    MessageConsumer<Frame> asking = audience.mp4Frames;
+    if (asking == null || audience.groupAskedFor == asking) {
       return;
     }
-    audience.groupAsked = true;
-    MessageConsumer<Frame> asking = audience.mp4Frames;
+    audience.groupAskedFor = asking;
     bus.<Buffer>request(Addresses.gop(cameraId), "group", GROUP_ASK).onComplete(answer -> {
-      audience.groupAsked = false;
+      if (audience.groupAskedFor == asking) {
+        audience.groupAskedFor = null;
+      }
       if (audience.mp4Frames != asking) {
         return; // the MP4 viewers left meanwhile
       }

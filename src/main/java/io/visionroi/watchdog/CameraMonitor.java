@@ -46,7 +46,7 @@ final class CameraMonitor {
   record Transition(CameraState from, CameraState to, String reason) {
   }
 
-  private final CameraConfig camera;
+  private CameraConfig camera;
   private final long grace;
   private final long retry;
   private final long firstFrameTimeout;
@@ -56,7 +56,9 @@ final class CameraMonitor {
   private long awakeAt;
   private int viewers;
   private long idleSince;
-  private CameraState state = CameraState.STARTING;
+  // What /metrics reads (CameraMeters) is volatile: scrapes run on the HTTP verticle's thread, while only the
+  // watchdog's thread writes.
+  private volatile CameraState state = CameraState.STARTING;
   private String reason;
   private String lastError;
   /** The source's video codec as ffmpeg named it, or null before it did. */
@@ -74,15 +76,15 @@ final class CameraMonitor {
   private long pid = -1;
   private long lastStartAt = Long.MIN_VALUE / 2;
   private long nextStartAt;
-  private long lastFrameAt;
+  private volatile long lastFrameAt;
   /**
    * When viewers of a camera in trouble are sent away again: between two announcements, so that a viewer
    * sent away is back (the page waits 0.6-0.9 s) before a returning camera's first frame.
    */
   private long nextAnnounceAt;
-  private long frames;
-  private long restarts;
-  private long outages;
+  private volatile long frames;
+  private volatile long restarts;
+  private volatile long outages;
   private double fps;
   private long fpsSampleAt;
   private long fpsSampleFrames;
@@ -100,6 +102,12 @@ final class CameraMonitor {
 
   CameraConfig camera() {
     return camera;
+  }
+
+  /** The same camera under a new name (nothing else differs): the status says it from now on. */
+  Decision rename(CameraConfig renamed) {
+    camera = renamed;
+    return new Decision(null, null, true);
   }
 
   CameraState state() {

@@ -82,15 +82,18 @@ public class WatchdogVerticle extends AbstractVerticle {
   }
 
   /**
-   * Supervises exactly the cameras of the set: a camera whose settings changed starts over. Completes once
-   * the cameras that left are no longer answered for here.
+   * Supervises exactly the cameras of the set: a camera whose settings changed starts over, a renamed one
+   * keeps its state and says its new name. Completes once the cameras that left are no longer answered for here.
    */
   private Future<Void> follow(CameraSet set) {
     Map<String, CameraConfig> wanted = new LinkedHashMap<>();
     set.cameras().stream().filter(CameraConfig::enabled).forEach(c -> wanted.put(c.id(), c));
     List<Future<Void>> ended = new ArrayList<>();
     for (String id : List.copyOf(cameras.keySet())) {
-      if (!cameras.get(id).monitor().camera().equals(wanted.get(id))) {
+      CameraMonitor monitor = cameras.get(id).monitor();
+      if (monitor.camera().differsOnlyInName(wanted.get(id))) {
+        apply(monitor, monitor.rename(wanted.get(id)));
+      } else if (!monitor.camera().equals(wanted.get(id))) {
         ended.add(cameras.remove(id).end());
       }
     }

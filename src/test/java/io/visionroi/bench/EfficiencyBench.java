@@ -14,20 +14,16 @@ import io.vertx.core.json.JsonObject;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDate;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Deque;
 import java.util.List;
 import java.util.Locale;
-import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * What the service costs per camera and per viewer, against the floor (the same ffmpeg commands writing to
- * /dev/null), and a soak with churning viewers: RSS and open files at its start and end. Fake cameras replay
- * a recorded 640x480@15 MJPEG clip (so they cost almost nothing themselves) and are passed through. Run by
- * scripts/bench.sh; loopback only.
+ * /dev/null). Fake cameras replay a recorded 640x480@15 MJPEG clip (so they cost almost nothing themselves)
+ * and are passed through. Run by scripts/bench.sh; loopback only.
  */
 public final class EfficiencyBench {
 
@@ -36,16 +32,10 @@ public final class EfficiencyBench {
   private static final int WARM_UP_VIEWERS = 10;
   private static final long TICKS_PER_SECOND = 100; // USER_HZ on Linux
 
-  private record Viewer(WebSocket socket, long since) {
-  }
-
   private EfficiencyBench() {
   }
 
   public static void main(String[] args) throws Exception {
-    // 0 skips the soak; "soak" as a second argument skips the costs (each section stays as it was).
-    int soakSeconds = args.length > 0 ? Integer.parseInt(args[0]) : 600;
-    boolean costs = args.length < 2 || !args[1].equals("soak");
     Path work = Files.createTempDirectory("visionroi-efficiency");
     Path clip = work.resolve("clip.mkv");
     Process encode = new ProcessBuilder("ffmpeg", "-hide_banner", "-loglevel", "error", "-y", "-f", "lavfi", "-i",
@@ -55,19 +45,14 @@ public final class EfficiencyBench {
     }
     Vertx vertx = Vertx.vertx();
     StringBuilder rows = new StringBuilder();
-    String soak = null;
     try {
-      for (int cameras : costs ? new int[] {1, 8, 16, 32} : new int[0]) {
+      for (int cameras : new int[] {1, 8, 16, 32}) {
         rows.append(costs(vertx, work, clip, cameras));
-      }
-      if (soakSeconds > 0) {
-        soak = soak(vertx, work, clip, soakSeconds);
       }
     } finally {
       vertx.close();
     }
-    if (costs) {
-      BenchReport.writeSection("efficiency", "## Cost per camera and viewer\n\n"
+    BenchReport.writeSection("efficiency", "## Cost per camera and viewer\n\n"
           + "`scripts/bench.sh` on " + LocalDate.now() + ", " + BenchReport.machine() + ". Fake HTTP MJPEG cameras "
           + "replay a 640x480@15 clip (about 25 KB a frame) over loopback; the service passes them through "
           + "(`-c:v copy`). Viewers are Vert.x WebSocket clients in the bench's JVM, on the same 2 cores. "
@@ -80,10 +65,6 @@ public final class EfficiencyBench {
           + "Targets: JVM ≤ 10 % of one core for 16 pass-through cameras with one viewer each; RSS ≤ 256 MB.\n\n"
           + "| cameras | viewers per camera | frames delivered/s | JVM CPU | JVM µs/frame | ffmpeg CPU | floor ffmpeg CPU | JVM RSS |\n"
           + "| --- | --- | --- | --- | --- | --- | --- | --- |\n" + rows);
-    }
-    if (soak != null) {
-      BenchReport.writeSection("soak", soak);
-    }
     System.exit(0);
   }
 
@@ -168,68 +149,6 @@ public final class EfficiencyBench {
       p.waitFor(5, TimeUnit.SECONDS);
     }
     return (t1 - t0) * 100.0 / TICKS_PER_SECOND / WINDOW_SECONDS;
-  }
-
-  /** 16 cameras; every 2 s five viewers come to random cameras and those older than 6 s leave. */
-  private static String soak(Vertx vertx, Path work, Path clip, int seconds) throws Exception {
-    List<FakeMjpegCamera> fakes = new ArrayList<>();
-    try {
-      JsonArray cameras = new JsonArray();
-      for (int i = 0; i < 16; i++) {
-        FakeMjpegCamera fake = FakeMjpegCamera.replaying(clip).start();
-        fakes.add(fake);
-        cameras.add(new JsonObject().put("id", "c" + i).put("url", fake.url()));
-      }
-      try (JarProcess jar = JarProcess.start(Files.createTempDirectory(work, "soak"),
-          new JsonObject().put("cameras", cameras))) {
-        int port = jar.awaitStarted(30_000);
-        Processes.waitFor(60_000, () -> jar.ffmpegPids().size() == 16);
-        WebSocketClient client = vertx.createWebSocketClient(new WebSocketClientOptions()
-            .setMaxMessageSize(16 << 20).setMaxConnections(200));
-        Random random = new Random(1);
-        Deque<Viewer> open = new ArrayDeque<>();
-        long connections = 0;
-        long end = System.currentTimeMillis() + seconds * 1000L;
-        long rssStart = -1;
-        long fdStart = -1;
-        long warmEnd = System.currentTimeMillis() + Math.min(60_000, seconds * 100L);
-        while (System.currentTimeMillis() < end) {
-          long now = System.currentTimeMillis();
-          if (rssStart < 0 && now >= warmEnd) {
-            rssStart = BenchReport.rssMb(jar.pid());
-            fdStart = BenchReport.openFiles(jar.pid());
-          }
-          for (int i = 0; i < 5; i++) {
-            WebSocket ws = client.connect(new WebSocketConnectOptions().setHost("127.0.0.1").setPort(port)
-                .setURI("/ws/cameras/c" + random.nextInt(16))).toCompletionStage().toCompletableFuture()
-                .get(10, TimeUnit.SECONDS);
-            ws.binaryMessageHandler(b -> { });
-            open.addLast(new Viewer(ws, now));
-            connections++;
-          }
-          while (!open.isEmpty() && now - open.peekFirst().since() > 6000) {
-            open.removeFirst().socket().close();
-          }
-          Thread.sleep(2000);
-        }
-        open.forEach(v -> v.socket().close());
-        Thread.sleep(3000);
-        long rssEnd = BenchReport.rssMb(jar.pid());
-        long fdEnd = BenchReport.openFiles(jar.pid());
-        client.close();
-        Processes.signal(jar.pid(), "TERM");
-        jar.awaitExit(5000);
-        return String.format(Locale.ROOT, "## Soak%n%n%d s with 16 pass-through cameras; every 2 s five viewers "
-            + "come to random cameras and those older than 6 s leave (%d connections in all, about 15 open at once). "
-            + "The service runs with `-Xms32m -Xmx256m`, as under systemd. After %d s of warm-up, then at the end:%n%n"
-            + "| | RSS | open files |%n| --- | --- | --- |%n| start | %d MB | %d |%n| end | %d MB | %d |%n"
-            + "| change | %+.1f %% | %+d |%n%nTargets: RSS growth ≤ 5 %%, no growth in open files.%n", seconds,
-            connections, Math.min(60, seconds / 10), rssStart, fdStart, rssEnd, fdEnd,
-            (rssEnd - rssStart) * 100.0 / rssStart, fdEnd - fdStart);
-      }
-    } finally {
-      fakes.forEach(FakeMjpegCamera::close);
-    }
   }
 
   private static long framesRead(int port) {

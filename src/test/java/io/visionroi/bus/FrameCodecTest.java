@@ -13,24 +13,21 @@ class FrameCodecTest {
 
   @Test
   void aFrameCrossesIntact() {
-    Frame frame = new Frame("door", 3, 42, 1_700_000_000_000L, Frame.Kind.MP4_KEY, Buffer.buffer(new byte[] {(byte) 0xFF, (byte) 0xD8, 1, 2}));
+    Frame frame = new Frame("door", -7_123_456_789L, 3, 42, 1_700_000_000_000L, Frame.Kind.MP4_KEY, Buffer.buffer(new byte[] {(byte) 0xFF, (byte) 0xD8, 1, 2}));
     Buffer wire = Buffer.buffer().appendString("prefix");
     codec.encodeToWire(wire, frame);
     Frame back = codec.decodeFromWire(6, wire);
-    assertEquals(frame.cameraId(), back.cameraId());
-    assertEquals(frame.seq(), back.seq());
-    assertEquals(frame.data(), back.data());
-    assertEquals(frame.kind(), back.kind());
+    assertEquals(frame, back, "every field, the worker's mark and the bytes included");
   }
 
   @Test
   void lengthsThatRunPastTheMessageOrTheBoundsAreRefused() {
     assertThrows(IllegalArgumentException.class,
         () -> codec.decodeFromWire(0, Buffer.buffer().appendInt(Integer.MAX_VALUE).appendString("door")));
-    Buffer hugeJpeg = Buffer.buffer().appendInt(4).appendString("door").appendLong(1).appendLong(1).appendLong(1)
+    Buffer hugeJpeg = Buffer.buffer().appendInt(4).appendString("door").appendLong(1).appendLong(1).appendLong(1).appendLong(1)
         .appendByte((byte) 0).appendInt(FrameCodec.MAX_FRAME_BYTES + 1);
     assertThrows(IllegalArgumentException.class, () -> codec.decodeFromWire(0, hugeJpeg));
-    Buffer shortJpeg = Buffer.buffer().appendInt(4).appendString("door").appendLong(1).appendLong(1).appendLong(1)
+    Buffer shortJpeg = Buffer.buffer().appendInt(4).appendString("door").appendLong(1).appendLong(1).appendLong(1).appendLong(1)
         .appendByte((byte) 0).appendInt(1000).appendBytes(new byte[10]);
     assertThrows(IllegalArgumentException.class, () -> codec.decodeFromWire(0, shortJpeg));
     assertThrows(IllegalArgumentException.class, () -> codec.decodeFromWire(0, Buffer.buffer().appendInt(-1)));

@@ -19,7 +19,11 @@ class GopCacheTest {
   }
 
   private static Frame frame(long generation, long seq, Frame.Kind kind, int bytes) {
-    return new Frame("door", generation, seq, 0, kind, Buffer.buffer(new byte[bytes]));
+    return new Frame("door", 1, generation, seq, 0, kind, Buffer.buffer(new byte[bytes]));
+  }
+
+  private static Frame ofWorker(long worker, long seq, Frame.Kind kind) {
+    return new Frame("door", worker, 1, seq, 0, kind, Buffer.buffer(new byte[10]));
   }
 
   private List<Long> replaySeqs() {
@@ -55,7 +59,7 @@ class GopCacheTest {
     cache.add(frame(2, 8, Frame.Kind.MP4_KEY, (int) GopCache.MAX_BYTES - 5));
     cache.add(frame(2, 9, Frame.Kind.MP4_DELTA));
     assertFalse(cache.hasGroup(), "bounded in bytes");
-    assertTrue(cache.hasInitOf(2));
+    assertTrue(cache.hasInitOf(frame(2, 10, Frame.Kind.MP4_KEY)));
   }
 
   @Test
@@ -66,5 +70,19 @@ class GopCacheTest {
     assertEquals(List.of(10L, 11L, 12L, 13L), replaySeqs(), "no frame twice, none missing");
     cache.clear();
     assertEquals(List.of(), cache.replay());
+  }
+
+  /** A worker that replaced another (a config change, a move) numbers its generations and frames from 1 again. */
+  @Test
+  void aNewWorkerNumberingFromTheStartIsANewStream() {
+    for (int seq = 1; seq <= 40; seq++) {
+      cache.add(ofWorker(7, seq, seq == 1 ? Frame.Kind.MP4_INIT : seq == 30 ? Frame.Kind.MP4_KEY : Frame.Kind.MP4_DELTA));
+    }
+    cache.add(ofWorker(8, 1, Frame.Kind.MP4_INIT));
+    cache.add(ofWorker(8, 2, Frame.Kind.MP4_KEY));
+    cache.add(ofWorker(8, 3, Frame.Kind.MP4_DELTA));
+    assertEquals(List.of(8L, 8L, 8L), cache.replay().stream().map(Frame::worker).toList(), "the new worker's init and group");
+    assertEquals(List.of(1L, 2L, 3L), replaySeqs());
+    assertFalse(cache.hasInitOf(ofWorker(7, 41, Frame.Kind.MP4_KEY)), "the old worker's init segment is gone");
   }
 }

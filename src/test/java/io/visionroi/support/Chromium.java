@@ -1,6 +1,7 @@
 package io.visionroi.support;
 
 import org.openqa.selenium.By;
+import org.openqa.selenium.Dimension;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
@@ -54,6 +55,11 @@ public final class Chromium implements AutoCloseable {
 
   public void open(String url) {
     browser.get(url);
+  }
+
+  /** The window's outer size, e.g. small enough that only some tiles are in sight. */
+  public void resize(int width, int height) {
+    browser.manage().window().setSize(new Dimension(width, height));
   }
 
   public Object script(String javascript) {

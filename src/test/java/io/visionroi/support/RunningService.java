@@ -19,11 +19,15 @@ public final class RunningService implements AutoCloseable {
 
   public final Vertx vertx;
   public final int port;
-  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  private final Service service;
+  private final JsonObject http;
+  private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
-  private RunningService(Vertx vertx, int port) {
+  private RunningService(Vertx vertx, Service service, JsonObject http) {
     this.vertx = vertx;
-    this.port = port;
+    this.port = service.httpPort();
+    this.service = service;
+    this.http = http;
   }
 
   /** Starts the service with {@code config} (the config file's JSON); http goes to 127.0.0.1 on a free port. */
@@ -33,21 +37,27 @@ public final class RunningService implements AutoCloseable {
 
   /** The same, with more {@code http} settings (e.g. auth). */
   public static RunningService start(JsonObject config, JsonObject http) throws Exception {
-    JsonObject json = config.copy().put("http", http.copy().put("host", "127.0.0.1").put("port", 0));
-    ServiceConfig parsed = ConfigParser.parse(json);
+    JsonObject httpHere = http.copy().put("host", "127.0.0.1").put("port", 0);
+    ServiceConfig parsed = ConfigParser.parse(config.copy().put("http", httpHere));
     Vertx vertx = Service.newVertx();
     Service service = Service.deploy(vertx, parsed, new SingleNodePlacement(), port -> "test-node").toCompletionStage().toCompletableFuture()
         .get(20, TimeUnit.SECONDS);
-    return new RunningService(vertx, service.httpPort());
+    return new RunningService(vertx, service, httpHere);
+  }
+
+  /** An edited config file, as the file watcher hands it over (ConfigReloadIT covers the watching itself). */
+  public void reload(JsonObject config) throws Exception {
+    service.apply(ConfigParser.parse(config.copy().put("http", http))).toCompletionStage().toCompletableFuture()
+        .get(20, TimeUnit.SECONDS);
   }
 
   public HttpResponse<byte[]> get(String path) throws Exception {
-    return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).timeout(Duration.ofSeconds(10))
+    return client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).timeout(Duration.ofSeconds(10))
         .build(), HttpResponse.BodyHandlers.ofByteArray());
   }
 
   public HttpResponse<byte[]> post(String path) throws Exception {
-    return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).timeout(Duration.ofSeconds(10))
+    return client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).timeout(Duration.ofSeconds(10))
         .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofByteArray());
   }
 
