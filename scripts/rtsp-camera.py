@@ -2,8 +2,8 @@
 """A loopback RTSP test camera (GStreamer's RTSP server), for tests, benches and trials by hand.
 
   python3 scripts/rtsp-camera.py --port 18654 [--codec h264|h265|mjpeg] [--gop 2] [--fps 15]
-      [--size 640x480] [--path /cam] [--user U --password PW] [--shared] [--seek-on-play]
-      [--jump-every S [--jump-by S]]
+      [--size 640x480] [--bitrate 1000] [--noise] [--path /cam] [--user U --password PW] [--shared]
+      [--seek-on-play] [--jump-every S [--jump-by S]]
 
 Serves a moving test pattern at rtsp://127.0.0.1:PORT/PATH over RTSP/TCP (interleaved) and RTP/UDP,
 prints one line "ready rtsp://127.0.0.1:PORT/PATH" once it listens, and stops on SIGTERM or SIGINT.
@@ -16,6 +16,8 @@ gets a fresh pipeline, key frame first). Default: a fresh pipeline per client.
 --shared every new client makes the timestamps of those already watching jump back.
 --jump-every: every S seconds the timestamps step back by --jump-by seconds, like a camera whose
 clock is reset.
+--noise: a noisy picture instead of a ball on black, so the encoder really spends --bitrate (kbit/s)
+as a camera's main stream does (a ball costs it almost nothing whatever the bitrate).
 """
 import argparse
 import ctypes
@@ -51,6 +53,8 @@ def parse_args():
     p.add_argument('--gop', type=float, default=2, help='seconds between key frames (h264, h265)')
     p.add_argument('--fps', type=int, default=15)
     p.add_argument('--size', default='640x480')
+    p.add_argument('--bitrate', type=int, default=1000, help='kbit/s (h264, h265)')
+    p.add_argument('--noise', action='store_true', help='a noisy picture: the bitrate is really spent')
     p.add_argument('--path', default='/cam')
     p.add_argument('--user')
     p.add_argument('--password')
@@ -75,18 +79,19 @@ def parse_args():
 
 def launch_line(a):
     gop = max(1, round(a.gop * a.fps))
-    raw = (f'videotestsrc is-live=true pattern=ball ! '
+    pattern = 'snow' if a.noise else 'ball'
+    raw = (f'videotestsrc is-live=true pattern={pattern} ! '
            f'video/x-raw,format=I420,width={a.width},height={a.height},framerate={a.fps}/1')
     # config-interval=-1: SPS/PPS (VPS) before every key frame, in band, as cameras send them, so a
     # client can start decoding at any key frame whatever the SDP says.
     if a.codec == 'h264':
         # One slice per frame: zerolatency's sliced threads plus config-interval=-1 put SPS/PPS before
         # each slice of a key frame, which ffmpeg then decodes as two half frames with one timestamp.
-        enc = (f'x264enc tune=zerolatency speed-preset=ultrafast key-int-max={gop} bitrate=1000 '
+        enc = (f'x264enc tune=zerolatency speed-preset=ultrafast key-int-max={gop} bitrate={a.bitrate} '
                f'sliced-threads=false threads=1 ! rtph264pay name=pay0 pt=96 config-interval=-1')
     elif a.codec == 'h265':
         # A fixed GOP: no extra key frames at scene cuts, none earlier than keyint.
-        enc = (f'x265enc tune=zerolatency speed-preset=ultrafast key-int-max={gop} bitrate=1000 '
+        enc = (f'x265enc tune=zerolatency speed-preset=ultrafast key-int-max={gop} bitrate={a.bitrate} '
                f'option-string="keyint={gop}:min-keyint={gop}:scenecut=0" ! '
                f'rtph265pay name=pay0 pt=96 config-interval=-1')
     else:

@@ -30,7 +30,7 @@ stop_all() {
 trap stop_all INT TERM EXIT
 for i in $(seq 1 "$nodes"); do
   port=$((8079 + i))
-  HTTP_PORT=$port java -Dlogback.configurationFile=conf/logback.xml -jar target/visionroi.jar \
+  HTTP_PORT=$port java -XX:+ExitOnOutOfMemoryError -Dlogback.configurationFile=conf/logback.xml -jar target/visionroi.jar \
     --config "$config" --cluster > >(trap '' INT TERM; exec sed -u "s/^/[$port] /") 2>&1 &
   pids+=($!)
   echo "[$port] node $i: http://localhost:$port/  (failover trial: kill -9 $!)"

@@ -23,4 +23,4 @@ logging=conf/logback.xml
 [ "${LOG_FORMAT:-}" = json ] && logging=conf/logback-json.xml
 # A job started with '&' from a script has SIGINT ignored, and the JVM keeps an ignored SIGINT ignored
 # (it cannot install its handler then): reset it, so kill -INT stops the service however it was started.
-exec env --default-signal=INT java -Dlogback.configurationFile="$logging" -jar target/visionroi.jar "${args[@]}"
+exec env --default-signal=INT java -XX:+ExitOnOutOfMemoryError -Dlogback.configurationFile="$logging" -jar target/visionroi.jar "${args[@]}"

@@ -5,6 +5,7 @@ import io.visionroi.bus.CameraSet;
 import io.visionroi.bus.Frame;
 import io.visionroi.bus.FrameCodec;
 import io.visionroi.bus.LocalCodec;
+import io.visionroi.bus.VideoBudget;
 import io.visionroi.camera.CameraVerticle;
 import io.visionroi.cluster.CameraRunner;
 import io.visionroi.cluster.Placement;
@@ -27,6 +28,7 @@ import io.vertx.micrometer.MetricsDomain;
 import io.vertx.micrometer.MicrometerMetricsOptions;
 import io.vertx.micrometer.VertxPrometheusOptions;
 import io.vertx.micrometer.backends.BackendRegistries;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vertx.core.json.JsonObject;
@@ -98,6 +100,11 @@ public final class Service implements CameraRunner {
     vertx.eventBus().registerDefaultCodec(CameraSet.class, new LocalCodec<>(CameraSet.class));
     MeterRegistry registry = Optional.ofNullable(BackendRegistries.getDefaultNow())
         .orElseGet(SimpleMeterRegistry::new);
+    VideoBudget budget = VideoBudget.of(vertx);
+    Gauge.builder("visionroi.video.budget.bytes", budget, VideoBudget::totalBytes)
+        .description("what the node may keep of video for viewers to come (a share of the heap)").register(registry);
+    Gauge.builder("visionroi.video.kept.bytes", budget, VideoBudget::usedBytes)
+        .description("video kept for viewers to come: groups of pictures for new MP4 viewers").register(registry);
     // HTTP first: a port already in use stops the start before any ffmpeg runs.
     Service service = new Service(vertx, config, new HttpVerticle(config, registry), placement);
     return service.onContext(() -> vertx.deployVerticle(service.http)

@@ -18,21 +18,24 @@ import io.vertx.core.json.JsonObject;
  *                       was read ({@code video/mp4; codecs="avc1.640028"}), else null
  * @param retryInMs      for a failed camera: how long until the service tries it again (its viewers need not
  *                       come back sooner), 0 while a try runs; else null
+ * @param replay         for an MP4 camera: {@code group} (a new viewer starts at once with the current group of
+ *                       pictures) or {@code keyframe} (its groups outgrow its part of the node's video budget: a
+ *                       new viewer waits for the next keyframe); else null
  */
 public record CameraStatus(String id, String name, String node, CameraState state, String reason, double fps,
     Long lastFrameAgeMs, long frames, long restarts, Long pid, long generation, String lastError, String url,
-    String codec, StreamFormat output, String mime, Long retryInMs) {
+    String codec, StreamFormat output, String mime, Long retryInMs, String replay) {
 
   /** A camera that no node runs. */
   public static CameraStatus notRunning(CameraConfig camera, String reason) {
     return new CameraStatus(camera.id(), camera.name(), null, CameraState.STOPPED, reason, 0, null, 0, 0, null, 0,
-        null, camera.maskedUrl(), null, null, null, null);
+        null, camera.maskedUrl(), null, null, null, null, null);
   }
 
   /** What a node cut off from the cluster tells its own viewers: no picture from here for now (1013). */
   public static CameraStatus cutOff(CameraConfig camera, String reason) {
     return new CameraStatus(camera.id(), camera.name(), null, CameraState.OUTAGE, reason, 0, null, 0, 0, null, 0,
-        null, camera.maskedUrl(), null, null, null, null);
+        null, camera.maskedUrl(), null, null, null, null, null);
   }
 
   public JsonObject toJson() {
@@ -53,6 +56,7 @@ public record CameraStatus(String id, String name, String node, CameraState stat
         .put("codec", codec)
         .put("output", output == null ? null : output.wireName())
         .put("mime", mime)
-        .put("retryInMs", retryInMs);
+        .put("retryInMs", retryInMs)
+        .put("replay", replay);
   }
 }

@@ -15,7 +15,8 @@ import java.util.List;
  * @param detail     for {@link Kind#EXITED}, {@link Kind#SPAWN_FAILED} and {@link Kind#UNSUITABLE}: the masked
  *                   reason; for {@link Kind#SOURCE} and {@link Kind#OUTDATED}: the source's video codec; for
  *                   {@link Kind#STARTED}: the generation's {@link StreamFormat} wire name; for {@link Kind#MEDIA}:
- *                   the stream's MIME type with its codec string
+ *                   the stream's MIME type with its codec string; for {@link Kind#REPLAY}: {@link #REPLAY_GROUP}
+ *                   or {@link #REPLAY_KEYFRAME}
  * @param stderrTail for {@link Kind#EXITED}: ffmpeg's last few stderr lines, masked (may be empty)
  */
 public record FfmpegEvent(Kind kind, long generation, long pid, String detail, List<String> stderrTail) {
@@ -35,8 +36,15 @@ public record FfmpegEvent(Kind kind, long generation, long pid, String detail, L
     EXITED,
     SPAWN_FAILED,
     /** The source cannot give what the config asks (MP4 output from a codec browsers cannot play): killed. */
-    UNSUITABLE
+    UNSUITABLE,
+    /** Whether the camera's groups of pictures fit the node's video budget changed. */
+    REPLAY
   }
+
+  /** New MP4 viewers start at once with the current group. */
+  public static final String REPLAY_GROUP = "group";
+  /** The camera's groups outgrow its part of the node's video budget: new MP4 viewers start at the next keyframe. */
+  public static final String REPLAY_KEYFRAME = "keyframe";
 
   public static FfmpegEvent of(Kind kind, long generation, long pid, String detail) {
     return new FfmpegEvent(kind, generation, pid, detail, List.of());

@@ -7,20 +7,26 @@ import java.util.List;
  * What a new MP4 viewer needs to show a picture at once: the current generation's init segment and the
  * fragments since the last keyframe (a fragment cannot be decoded without those before it). Fed with one
  * camera's MP4 frames in publish order; a gap in their numbers, a new generation or worker, or a group beyond
- * the bounds empties the group until the next keyframe. Thread-safe: a camera's reader thread feeds it while
- * requests read it.
+ * the bounds (its part of the node's {@link VideoBudget}, {@value #MAX_FRAMES} frames) empties the group until
+ * the next keyframe. Thread-safe: a camera's reader thread feeds it while requests read it.
  */
 public final class GopCache {
 
   /** Ten seconds at 60 fps: the longest keyframe interval of a camera we expect, at a high rate. */
   public static final int MAX_FRAMES = 600;
-  static final long MAX_BYTES = 16L * 1024 * 1024;
 
+  private final VideoBudget budget;
   private Frame init;
   private final List<Frame> group = new ArrayList<>();
   private long groupBytes;
   /** The last frame taken or refused, or null before any. */
   private Frame last;
+  /** False once a group was let go for the bounds, until a keyframe fits again: new viewers wait for the next. */
+  private boolean fits = true;
+
+  public GopCache(VideoBudget budget) {
+    this.budget = budget;
+  }
 
   /** Takes the next MP4 frame of the camera; JPEG frames are no business of this cache. */
   public synchronized void add(Frame frame) {
@@ -37,15 +43,15 @@ public final class GopCache {
       case MP4_KEY -> {
         clearGroup();
         if (init != null && init.sameGeneration(frame)) {
-          append(frame);
+          fits = append(frame);
         }
       }
       case MP4_DELTA -> {
-        if (gap || group.isEmpty() || !group.get(0).sameGeneration(frame)
-            || group.size() >= MAX_FRAMES || groupBytes + frame.data().length() > MAX_BYTES) {
+        if (gap || group.isEmpty() || !group.get(0).sameGeneration(frame)) {
           clearGroup();
-        } else {
-          append(frame);
+        } else if (group.size() >= MAX_FRAMES || !append(frame)) {
+          clearGroup();
+          fits = false;
         }
       }
     }
@@ -74,6 +80,14 @@ public final class GopCache {
     return replay;
   }
 
+  /**
+   * False while this camera's groups outgrow the bounds: a new viewer then starts at the next keyframe, not at
+   * once. True again once a whole keyframe fits.
+   */
+  public synchronized boolean fits() {
+    return fits;
+  }
+
   /** Whether the replay holds a picture, not only the init segment. */
   public synchronized boolean hasGroup() {
     return !group.isEmpty();
@@ -89,12 +103,18 @@ public final class GopCache {
     clearGroup();
   }
 
-  private void append(Frame frame) {
+  /** False when the budget has no room for it. */
+  private boolean append(Frame frame) {
+    if (!budget.take(groupBytes, frame.data().length())) {
+      return false;
+    }
     group.add(frame);
     groupBytes += frame.data().length();
+    return true;
   }
 
   private void clearGroup() {
+    budget.giveBack(groupBytes);
     group.clear();
     groupBytes = 0;
   }

@@ -7,6 +7,7 @@ import io.visionroi.bus.Frame;
 import io.visionroi.bus.FrameCodec;
 import io.visionroi.bus.GopCache;
 import io.visionroi.bus.StreamFormat;
+import io.visionroi.bus.VideoBudget;
 import io.visionroi.config.CameraConfig;
 import io.visionroi.config.CameraSource;
 import io.vertx.core.AbstractVerticle;
@@ -67,7 +68,8 @@ public class CameraVerticle extends AbstractVerticle {
   private final long worker = ThreadLocalRandom.current().nextLong();
   private final AtomicLong jpegSeq = new AtomicLong();
   private final AtomicLong mp4Seq = new AtomicLong();
-  private final GopCache group = new GopCache();
+  /** Made at start, with the node's video budget. */
+  private GopCache group;
   /** Makes "stop publishing this generation" and "publish a frame of it" exclusive. */
   private final Object publishing = new Object();
 
@@ -100,6 +102,7 @@ public class CameraVerticle extends AbstractVerticle {
   @Override
   public void start() {
     bus = vertx.eventBus();
+    group = new GopCache(VideoBudget.of(vertx));
     bus.<JsonObject>localConsumer(Addresses.ffmpeg(camera.id()), m -> want(FfmpegOrder.fromJson(m.body())));
     bus.<Object>consumer(Addresses.snapshot(camera.id()), this::onSnapshot);
     bus.<Object>consumer(Addresses.gop(camera.id()), this::onGroupWanted);
@@ -391,6 +394,7 @@ public class CameraVerticle extends AbstractVerticle {
     // The one copy of a frame: out of the reader's buffer into the Buffer every viewer then shares.
     Buffer data = Buffer.buffer(length).appendBytes(bytes, offset, length);
     boolean encoderWanted;
+    boolean replayChanged = false;
     synchronized (publishing) {
       if (publishable != gen) {
         return;
@@ -402,7 +406,9 @@ public class CameraVerticle extends AbstractVerticle {
       if (format == StreamFormat.JPEG) {
         latest = frame;
       } else {
+        boolean fitted = group.fits();
         group.add(frame);
+        replayChanged = group.fits() != fitted;
         if (running != null) {
           running.feed(frame);
         }
@@ -410,6 +416,10 @@ public class CameraVerticle extends AbstractVerticle {
       bus.publish(Addresses.stream(camera.id(), format), frame);
       encoderWanted = kind == Frame.Kind.MP4_KEY && System.currentTimeMillis() <= jpegWantedUntil
           && (running == null || running.generation() != gen || !running.isRunning());
+    }
+    if (replayChanged) {
+      report(FfmpegEvent.of(FfmpegEvent.Kind.REPLAY, gen, -1,
+          group.fits() ? FfmpegEvent.REPLAY_GROUP : FfmpegEvent.REPLAY_KEYFRAME));
     }
     if (kind == Frame.Kind.MP4_INIT) {
       report(FfmpegEvent.of(FfmpegEvent.Kind.MEDIA, gen, -1, Mp4Codec.mimeOf(bytes, offset, offset + length)));

@@ -5,6 +5,7 @@ import io.visionroi.bus.CameraState;
 import io.visionroi.bus.Frame;
 import io.visionroi.bus.FrameCodec;
 import io.visionroi.bus.GopCache;
+import io.visionroi.bus.VideoBudget;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
@@ -40,6 +41,7 @@ final class ViewerHub {
 
   private final EventBus bus;
   private final MeterRegistry registry;
+  private final VideoBudget budget;
   /** Tells this hub's counts from other nodes' in the supervisor's tally. */
   private final String hubId = UUID.randomUUID().toString();
   private final Map<String, Audience> audiences = new HashMap<>();
@@ -56,7 +58,7 @@ final class ViewerHub {
     MessageConsumer<JsonObject> states;
     MessageConsumer<Frame> jpegFrames;
     MessageConsumer<Frame> mp4Frames;
-    final GopCache group = new GopCache();
+    final GopCache group;
     /** False until the worker answered for the group; frames that came meanwhile wait here (bounded). */
     boolean groupReady;
     /**
@@ -65,6 +67,10 @@ final class ViewerHub {
      */
     MessageConsumer<Frame> groupAskedFor;
     final List<Frame> heldBack = new ArrayList<>();
+
+    Audience(VideoBudget budget) {
+      group = new GopCache(budget);
+    }
 
     int size() {
       return jpeg.size() + mp4.size();
@@ -78,6 +84,7 @@ final class ViewerHub {
   ViewerHub(Vertx vertx, MeterRegistry registry) {
     this.bus = vertx.eventBus();
     this.registry = registry;
+    this.budget = VideoBudget.of(vertx);
     vertx.setPeriodic(COUNT_REPEAT_MILLIS, id -> audiences.forEach(this::reportCount));
   }
 
@@ -102,7 +109,7 @@ final class ViewerHub {
 
   void join(String cameraId, ViewerBridge viewer) {
     Audience audience = audiences.computeIfAbsent(cameraId, id -> {
-      Audience created = new Audience();
+      Audience created = new Audience(budget);
       created.states = bus.consumer(Addresses.state(id), m -> onStatus(created, m.body()));
       return created;
     });

@@ -3,6 +3,7 @@ package io.visionroi.watchdog;
 import io.visionroi.bus.CameraState;
 import io.visionroi.bus.CameraStatus;
 import io.visionroi.bus.FfmpegAction;
+import io.visionroi.bus.FfmpegEvent;
 import io.visionroi.bus.FfmpegOrder;
 import io.visionroi.bus.Frame;
 import io.visionroi.bus.StreamFormat;
@@ -67,6 +68,8 @@ final class CameraMonitor {
   private StreamFormat output;
   /** That stream's MIME type, once known. */
   private String mime;
+  /** What the worker said last of its groups and the node's video budget ({@link FfmpegEvent#REPLAY_GROUP} at first). */
+  private String replay = FfmpegEvent.REPLAY_GROUP;
   /** The last generation started; its frames and events are the only ones that count. */
   private long generation;
   /** Whether that generation should be running: started, and neither exited nor stopped. */
@@ -174,6 +177,15 @@ final class CameraMonitor {
       return Decision.NONE;
     }
     mime = mimeType;
+    return new Decision(null, null, true);
+  }
+
+  /** The camera's groups began or ceased to fit the node's video budget (whatever the generation). */
+  Decision onReplay(String groupOrKeyframe) {
+    if (groupOrKeyframe.equals(replay)) {
+      return Decision.NONE;
+    }
+    replay = groupOrKeyframe;
     return new Decision(null, null, true);
   }
 
@@ -293,7 +305,8 @@ final class CameraMonitor {
     return new CameraStatus(camera.id(), camera.name(), node, state, reason, fps,
         lastFrameAt > 0 ? now - lastFrameAt : null, frames, restarts, pid > 0 ? pid : null, generation, lastError,
         camera.maskedUrl(), codec, running ? output : null, running ? mime : null,
-        state != CameraState.FAILED ? null : running ? 0L : Math.max(0, nextStartAt - now));
+        state != CameraState.FAILED ? null : running ? 0L : Math.max(0, nextStartAt - now),
+        running && output == StreamFormat.MP4 ? replay : null);
   }
 
   private boolean isCurrent(long gen) {

@@ -147,6 +147,7 @@ public class WatchdogVerticle extends AbstractVerticle {
       case OUTDATED -> monitor.onSource(now, event.generation(), event.detail(), true);
       case EXITED -> monitor.onExited(now, event.generation(), event.detail());
       case SPAWN_FAILED, UNSUITABLE -> monitor.onCannotRun(now, event.generation(), event.detail());
+      case REPLAY -> monitor.onReplay(event.detail());
     };
     apply(monitor, decision);
     // ffmpeg's own last words, once per failure (not per retry), bounded.

@@ -214,12 +214,13 @@ public final class PageSoakBench {
     return service.sample(tilesMoving);
   }
 
-  private record Sample(long rssMb, double heapAfterGcMb, long openFiles, long threads, long connections,
+  private record Sample(long rssMb, double heapAfterGcMb, double heapCommittedMb, double nonHeapMb, long openFiles, long threads, long connections,
       long vertxConnections, long viewers, long busHandlers, long tilesMoving) {
     @Override
     public String toString() {
-      return String.format(Locale.ROOT, "RSS %d MB, heap %.1f MB, %d files, %d threads, %d/%d connections, "
-          + "%d viewers, %d handlers, %d tiles in sight live and moving", rssMb, heapAfterGcMb, openFiles, threads, connections,
+      return String.format(Locale.ROOT, "RSS %d MB, heap %.1f MB (committed %.0f MB), non-heap %.1f MB, %d files, %d threads, %d/%d connections, "
+          + "%d viewers, %d handlers, %d tiles in sight live and moving", rssMb, heapAfterGcMb, heapCommittedMb,
+          nonHeapMb, openFiles, threads, connections,
           vertxConnections, viewers, busHandlers, tilesMoving);
     }
   }
@@ -271,6 +272,8 @@ public final class PageSoakBench {
       new ProcessBuilder(jcmd.toString(), Long.toString(pid), "GC.run").redirectErrorStream(true)
           .redirectOutput(ProcessBuilder.Redirect.DISCARD).start().waitFor();
       return new Sample(BenchReport.rssMb(pid), metricValue("jvm_memory_used_bytes{area=\"heap\"") / 1e6,
+          metricValue("jvm_memory_committed_bytes{area=\"heap\"") / 1e6,
+          metricValue("jvm_memory_used_bytes{area=\"nonheap\"") / 1e6,
           BenchReport.openFiles(pid), metric("jvm_threads_live_threads"), metric("visionroi_http_connections "),
           metric("vertx_http_server_active_connections"), metric("visionroi_camera_viewers"),
           metric("vertx_eventbus_handlers"), tilesMoving);
@@ -293,16 +296,17 @@ public final class PageSoakBench {
         CAMERAS_PER_KIND, seconds, WARM_UP_SECONDS, counts.scrolls, RELOAD_EVERY_SECONDS, counts.reloads,
         ALONE_EVERY_SECONDS, counts.alone, FREEZE_SECONDS, FREEZE_EVERY_SECONDS, counts.freezes, counts.clients,
         connections));
-    md.append("| | RSS | heap after GC | open files | threads | open connections (cap's / Vert.x's) | viewers | "
-        + "event-bus handlers | tiles in sight live and moving |\n| --- | --- | --- | --- | --- | --- | --- | --- | --- |\n");
+    md.append("| | RSS | heap after GC | heap committed | non-heap (code, classes) | open files | threads | open connections (cap's / Vert.x's) | viewers | "
+        + "event-bus handlers | tiles in sight live and moving |\n| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |\n");
     for (Object[] row : List.of(new Object[] {"start", before}, new Object[] {"end", after})) {
       Sample s = (Sample) row[1];
-      md.append(String.format(Locale.ROOT, "| %s | %d MB | %.1f MB | %d | %d | %d / %d | %d | %d | %d |%n", row[0],
-          s.rssMb(), s.heapAfterGcMb(), s.openFiles(), s.threads(), s.connections(), s.vertxConnections(), s.viewers(),
+      md.append(String.format(Locale.ROOT, "| %s | %d MB | %.1f MB | %.0f MB | %.1f MB | %d | %d | %d / %d | %d | %d | %d |%n",
+          row[0], s.rssMb(), s.heapAfterGcMb(), s.heapCommittedMb(), s.nonHeapMb(), s.openFiles(), s.threads(), s.connections(), s.vertxConnections(), s.viewers(),
           s.busHandlers(), s.tilesMoving()));
     }
-    md.append(String.format(Locale.ROOT, "| change | %+.1f %% | %+.1f MB | %+d | %+d | %+d / %+d | %+d | %+d | %+d |%n%n",
+    md.append(String.format(Locale.ROOT, "| change | %+.1f %% | %+.1f MB | %+.0f MB | %+.1f MB | %+d | %+d | %+d / %+d | %+d | %+d | %+d |%n%n",
         (after.rssMb() - before.rssMb()) * 100.0 / before.rssMb(), after.heapAfterGcMb() - before.heapAfterGcMb(),
+        after.heapCommittedMb() - before.heapCommittedMb(), after.nonHeapMb() - before.nonHeapMb(),
         after.openFiles() - before.openFiles(), after.threads() - before.threads(),
         after.connections() - before.connections(), after.vertxConnections() - before.vertxConnections(),
         after.viewers() - before.viewers(), after.busHandlers() - before.busHandlers(),

@@ -12,7 +12,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** What a new MP4 viewer starts with, whatever gaps, generations and sizes the stream brings. */
 class GopCacheTest {
 
-  private final GopCache cache = new GopCache();
+  private final GopCache cache = new GopCache(new VideoBudget(16L * 1024 * 1024));
 
   private static Frame frame(long generation, long seq, Frame.Kind kind) {
     return frame(generation, seq, kind, 10);
@@ -56,7 +56,7 @@ class GopCacheTest {
     assertEquals(List.of(6L), replaySeqs(), "a new generation starts over");
     cache.add(frame(1, 7, Frame.Kind.MP4_KEY));
     assertFalse(cache.hasGroup(), "a keyframe without its generation's init segment is of no use");
-    cache.add(frame(2, 8, Frame.Kind.MP4_KEY, (int) GopCache.MAX_BYTES - 5));
+    cache.add(frame(2, 8, Frame.Kind.MP4_KEY, 16 * 1024 * 1024 - 5));
     cache.add(frame(2, 9, Frame.Kind.MP4_DELTA));
     assertFalse(cache.hasGroup(), "bounded in bytes");
     assertTrue(cache.hasInitOf(frame(2, 10, Frame.Kind.MP4_KEY)));
@@ -84,5 +84,33 @@ class GopCacheTest {
     assertEquals(List.of(8L, 8L, 8L), cache.replay().stream().map(Frame::worker).toList(), "the new worker's init and group");
     assertEquals(List.of(1L, 2L, 3L), replaySeqs());
     assertFalse(cache.hasInitOf(ofWorker(7, 41, Frame.Kind.MP4_KEY)), "the old worker's init segment is gone");
+  }
+
+  /**
+   * The node's budget: a camera whose group outgrows its part lets it go until a keyframe fits again (new
+   * viewers then wait for the next keyframe), and it says so; what it held goes back to the others.
+   */
+  @Test
+  void groupsBeyondTheirPartOfTheNodesBudgetWaitForTheNextKeyframe() {
+    VideoBudget budget = new VideoBudget(1000);
+    GopCache small = new GopCache(budget);
+    GopCache large = new GopCache(budget);
+    small.add(frame(1, 1, Frame.Kind.MP4_INIT));
+    small.add(frame(1, 2, Frame.Kind.MP4_KEY, 300));
+    assertEquals(300, budget.usedBytes());
+    large.add(frame(1, 1, Frame.Kind.MP4_INIT));
+    large.add(frame(1, 2, Frame.Kind.MP4_KEY, 400));
+    assertTrue(large.fits() && large.hasGroup(), "two caches: 500 bytes each at most");
+    large.add(frame(1, 3, Frame.Kind.MP4_DELTA, 200));
+    assertFalse(large.fits() || large.hasGroup(), "600 bytes would be beyond its half: let go");
+    assertEquals(List.of(1L), large.replay().stream().map(Frame::seq).toList(), "the init segment stays");
+    assertEquals(300, budget.usedBytes(), "what it held went back");
+    large.add(frame(1, 4, Frame.Kind.MP4_DELTA, 10));
+    assertFalse(large.hasGroup(), "nothing until the next keyframe");
+    large.add(frame(1, 5, Frame.Kind.MP4_KEY, 100));
+    assertTrue(large.fits() && large.hasGroup(), "a keyframe that fits: new viewers start at once again");
+    small.clear();
+    large.clear();
+    assertEquals(0, budget.usedBytes());
   }
 }

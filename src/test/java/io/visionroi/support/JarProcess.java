@@ -18,6 +18,8 @@ import java.util.regex.Pattern;
 /** The packaged jar ({@code target/visionroi.jar}) run as a child process, as an operator runs it. */
 public final class JarProcess implements AutoCloseable {
 
+  /** The systemd unit's. */
+  private static final String UNIT_MAX_HEAP = "256m";
   private static final Pattern STARTED = Pattern.compile("viewer at http://localhost:(\\d+)/");
 
   public final Process process;
@@ -44,6 +46,11 @@ public final class JarProcess implements AutoCloseable {
     return startWith(List.of(), dir, List.of("--config", writeConfig(dir, config).toString()), env);
   }
 
+  /** The same with another maximum heap than the unit's ({@code "48m"}), e.g. to find where memory runs out. */
+  public static JarProcess startWithHeap(Path dir, JsonObject config, String maxHeap) throws IOException {
+    return startWith(List.of(), maxHeap, dir, List.of("--config", writeConfig(dir, config).toString()));
+  }
+
   /**
    * The same, as {@code scripts/run.sh &} from a script starts it: SIGINT ignored from the start (which the
    * JVM would keep), then reset by {@code env --default-signal=INT} as run.sh does.
@@ -67,6 +74,11 @@ public final class JarProcess implements AutoCloseable {
 
   private static JarProcess startWith(List<String> launcher, Path dir, List<String> args, String... env)
       throws IOException {
+    return startWith(launcher, UNIT_MAX_HEAP, dir, args, env);
+  }
+
+  private static JarProcess startWith(List<String> launcher, String maxHeap, Path dir, List<String> args,
+      String... env) throws IOException {
     // The heap settings of scripts/visionroi.service: tests and benches run the jar as production does
     // (the jar tests start it quicker: QuickStart).
     List<String> command = new ArrayList<>(launcher);
@@ -74,8 +86,8 @@ public final class JarProcess implements AutoCloseable {
     command.addAll(QuickStart.options(jar()));
     // Vert.x's file cache (the page taken out of the jar) in the test's directory: a node the test kills
     // cannot remove its own, and /tmp must not collect them.
-    command.addAll(List.of("-Xms32m", "-Xmx256m", "-Dvertx.cacheDirBase=" + dir.resolve("vertx-cache").toAbsolutePath(),
-        "-jar", jar().toAbsolutePath().toString()));
+    command.addAll(List.of("-Xms32m", "-Xmx" + maxHeap, "-XX:+ExitOnOutOfMemoryError",
+        "-Dvertx.cacheDirBase=" + dir.resolve("vertx-cache").toAbsolutePath(), "-jar", jar().toAbsolutePath().toString()));
     command.addAll(args);
     ProcessBuilder builder = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true);
     // Its orphan records go in the test's own directory, never in the machine's /tmp.

@@ -22,6 +22,8 @@ public final class RtspCamera implements TestCamera {
   private final int gopSeconds;
   private String size = "640x480";
   private int fps = 15;
+  private int bitrateKbits = 1000;
+  private boolean noise;
   private String path = "/cam";
   private String user;
   private String password;
@@ -85,6 +87,16 @@ public final class RtspCamera implements TestCamera {
     return this;
   }
 
+  /**
+   * A camera's main stream: a noisy picture that makes the encoder really spend {@code kbits} a second (a
+   * ball on black costs it almost nothing whatever the bitrate).
+   */
+  public RtspCamera noisyAt(int kbits) {
+    this.bitrateKbits = kbits;
+    this.noise = true;
+    return this;
+  }
+
   /** The path served (others give 404); {@code /cam} by default. */
   public RtspCamera path(String path) {
     this.path = path.startsWith("/") ? path : "/" + path;
@@ -102,7 +114,10 @@ public final class RtspCamera implements TestCamera {
   @Override
   public RtspCamera start() {
     List<String> arguments = new ArrayList<>(List.of("--codec", codec, "--gop", Integer.toString(gopSeconds),
-        "--fps", Integer.toString(fps), "--size", size, "--path", path));
+        "--fps", Integer.toString(fps), "--size", size, "--path", path, "--bitrate", Integer.toString(bitrateKbits)));
+    if (noise) {
+      arguments.add("--noise");
+    }
     if (user != null) {
       arguments.addAll(List.of("--user", user, "--password", password));
     }
