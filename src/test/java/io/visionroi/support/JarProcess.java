@@ -41,7 +41,10 @@ public final class JarProcess implements AutoCloseable {
     return jar;
   }
 
-  /** Writes {@code config} (http on 127.0.0.1, a free port) to {@code dir} and starts the jar with it. */
+  /**
+   * Writes {@code config} (http on 127.0.0.1, a free port, its other http settings kept) to {@code dir} and
+   * starts the jar with it.
+   */
   public static JarProcess start(Path dir, JsonObject config, String... env) throws IOException {
     return startWith(List.of(), dir, List.of("--config", writeConfig(dir, config).toString()), env);
   }
@@ -62,8 +65,8 @@ public final class JarProcess implements AutoCloseable {
 
   private static Path writeConfig(Path dir, JsonObject config) throws IOException {
     Path file = dir.resolve("config.json");
-    Files.writeString(file, config.copy().put("http", new JsonObject().put("host", "127.0.0.1").put("port", 0))
-        .encodePrettily());
+    JsonObject http = config.getJsonObject("http", new JsonObject()).copy().put("host", "127.0.0.1").put("port", 0);
+    Files.writeString(file, config.copy().put("http", http).encodePrettily());
     return file;
   }
 
