@@ -1,5 +1,6 @@
 package io.visionroi.app;
 
+import io.visionroi.support.JarApi;
 import io.visionroi.support.JarProcess;
 import io.visionroi.support.Processes;
 import io.visionroi.support.Resources;
@@ -12,10 +13,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -51,7 +48,7 @@ class VideoBudgetIT {
     }
     JarProcess jar = opened.open(JarProcess.startWithHeap(dir, new JsonObject().put("cameras", cameras), "48m"));
     int port = jar.awaitStarted(30_000);
-    Api api = new Api(port);
+    JarApi api = new JarApi(port);
     assertTrue(Processes.waitFor(30_000, () -> api.liveCameras() == CAMERAS), "all live: " + api.get("/api/cameras"));
 
     Vertx vertx = Vertx.vertx();
@@ -65,11 +62,11 @@ class VideoBudgetIT {
         "every viewer got its init segment and a keyframe");
     int[] before = viewers.stream().mapToInt(v -> v.frames.size()).toArray();
     ViewerClient late = opened.open(ViewerClient.connect(vertx, port, "/ws/cameras/c0?format=mp4"));
-    long budget = api.metric("visionroi_video_budget_bytes");
-    long keptMost = 0;
+    double budget = api.metric("visionroi_video_budget_bytes ");
+    double keptMost = 0;
     long end = System.currentTimeMillis() + WINDOW_SECONDS * 1000L;
     while (System.currentTimeMillis() < end) {
-      keptMost = Math.max(keptMost, api.metric("visionroi_video_kept_bytes"));
+      keptMost = Math.max(keptMost, api.metric("visionroi_video_kept_bytes "));
       Thread.sleep(500);
     }
 
@@ -82,37 +79,12 @@ class VideoBudgetIT {
     }
     assertTrue(keptMost > 0 && keptMost <= budget, "video kept " + keptMost + " of a budget of " + budget);
     assertTrue(late.awaitFrames(2, 1000), "a viewer that came later got a picture at the next keyframe");
-    JsonArray statuses = new JsonArray(api.get("/api/cameras"));
-    for (Object o : statuses) {
-      JsonObject status = (JsonObject) o;
+    List<JsonObject> statuses = api.statuses();
+    for (JsonObject status : statuses) {
       assertEquals("live", status.getString("state"), status.encode());
       assertEquals(0L, status.getLong("restarts"), status.encode());
     }
-    assertTrue(statuses.stream().anyMatch(s -> "keyframe".equals(((JsonObject) s).getString("replay"))),
-        "the status says which cameras' new viewers wait for a keyframe: " + statuses.encode());
-  }
-
-  /** The jar's API and /metrics. */
-  private record Api(int port) {
-    private static final HttpClient HTTP = HttpClient.newHttpClient();
-
-    String get(String path) {
-      try {
-        return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).build(),
-            HttpResponse.BodyHandlers.ofString()).body();
-      } catch (Exception e) {
-        throw new IllegalStateException(e);
-      }
-    }
-
-    long liveCameras() {
-      return new JsonArray(get("/api/cameras")).stream().filter(c -> "live".equals(((JsonObject) c).getString("state")))
-          .count();
-    }
-
-    long metric(String name) {
-      return Math.round(get("/metrics").lines().filter(l -> l.startsWith(name + " "))
-          .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum());
-    }
+    assertTrue(statuses.stream().anyMatch(s -> "keyframe".equals(s.getString("replay"))),
+        "the status says which cameras' new viewers wait for a keyframe: " + statuses);
   }
 }

@@ -51,6 +51,12 @@ final class BenchReport {
     }
   }
 
+  /** A full GC in that JVM (jcmd GC.run), so that the heap in use is what is live. */
+  static void fullGc(long pid) throws Exception {
+    new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(), Long.toString(pid), "GC.run")
+        .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start().waitFor();
+  }
+
   static long rssMb(long pid) throws Exception {
     return Files.readAllLines(Path.of("/proc", Long.toString(pid), "status")).stream()
         .filter(l -> l.startsWith("VmRSS:")).mapToLong(l -> Long.parseLong(l.replaceAll("\\D", ""))).findFirst()

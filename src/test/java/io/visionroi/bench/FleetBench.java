@@ -1,5 +1,6 @@
 package io.visionroi.bench;
 
+import io.visionroi.support.JarApi;
 import io.visionroi.support.JarProcess;
 import io.visionroi.support.Processes;
 import io.visionroi.support.RtspCamera;
@@ -13,10 +14,6 @@ import io.vertx.core.json.JsonObject;
 
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -39,8 +36,9 @@ public final class FleetBench {
 
   private static final int FPS = 10;
   private static final int JPEG_VIEWERS = 8;
+  /** Sessions set up and a first keyframe (one interval) come, before a baseline window. */
+  private static final int SETTLE_SECONDS = 15;
   private static final long TICKS_PER_SECOND = 100;
-  private static final HttpClient HTTP = HttpClient.newHttpClient();
 
   private FleetBench() {
   }
@@ -49,6 +47,7 @@ public final class FleetBench {
   private static final class Counter {
     final AtomicLong messages = new AtomicLong();
     volatile boolean closed;
+    volatile Short closeCode;
     WebSocket socket;
   }
 
@@ -84,7 +83,8 @@ public final class FleetBench {
         + "a noisy picture at 4 Mbit/s (about 50 KB a frame), a keyframe every 10 s (5 MB groups of pictures), "
         + "served to the packaged jar as N cameras (N sessions of one shared encoder), the jar under the systemd "
         + "unit's `-Xms32m -Xmx256m`. Baseline in the same run: N plain `ffmpeg -rtsp_transport tcp -i URL -c:v "
-        + "copy -f null -` on the same camera, %d s. Then the service, %d s after every viewer had its first "
+        + "copy -f null -` on the same camera, frames counted over %d s once they had run %d s. Then the service, "
+        + "%d s after every viewer had its first "
         + "picture: one MP4 viewer per camera, then three per camera and %d JPEG viewers (each a JPEG encoder "
         + "on the node). Frames: fragments a viewer got of those a plain ffmpeg got (min and mean over the "
         + "viewers). Start: from the jar's start to every camera `live`. Heap after a full GC at the end. CPU in "
@@ -92,33 +92,51 @@ public final class FleetBench {
         + "JVM on the same 2 cores.%n%n"
         + "| cameras | viewers | frames min | frames mean | restarts | closes | live | start | heap after GC | "
         + "RSS | JVM CPU | ffmpeg CPU |%n| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |%n%s",
-        seconds, System.currentTimeMillis(), BenchReport.machine(), FPS, seconds, seconds, JPEG_VIEWERS, rows));
+        seconds, System.currentTimeMillis(), BenchReport.machine(), FPS, seconds, SETTLE_SECONDS, seconds, JPEG_VIEWERS,
+        rows));
     System.exit(0);
   }
 
-  /** N plain ffmpeg reading the camera for SECONDS: the mean number of frames each got. */
+  /**
+   * N plain ffmpeg reading the camera: the mean number of frames each got in a window of SECONDS, after the
+   * same settling time the service gets (all started, first keyframe come), so that both are measured alike.
+   */
   private static double baseline(String url, int n, int seconds) throws Exception {
     List<Process> clients = new ArrayList<>();
+    List<AtomicLong> frames = new ArrayList<>();
     for (int i = 0; i < n; i++) {
-      clients.add(new ProcessBuilder("ffmpeg", "-hide_banner", "-nostats", "-loglevel", "error", "-rtsp_transport",
-          "tcp", "-i", url, "-t", Integer.toString(seconds), "-c:v", "copy", "-f", "null", "-progress", "pipe:1", "-")
-          .redirectErrorStream(true).start());
-    }
-    long total = 0;
-    for (Process client : clients) {
-      long frames = 0;
-      try (BufferedReader out = new BufferedReader(new InputStreamReader(client.getInputStream(), StandardCharsets.UTF_8))) {
-        String line;
-        while ((line = out.readLine()) != null) {
-          if (line.startsWith("frame=")) {
-            frames = Long.parseLong(line.substring(6).trim());
+      Process client = new ProcessBuilder("ffmpeg", "-hide_banner", "-nostats", "-loglevel", "error", "-rtsp_transport",
+          "tcp", "-i", url, "-c:v", "copy", "-f", "null", "-progress", "pipe:1", "-").redirectErrorStream(true).start();
+      AtomicLong count = new AtomicLong();
+      Thread reader = new Thread(() -> {
+        try (BufferedReader out = new BufferedReader(new InputStreamReader(client.getInputStream(), StandardCharsets.UTF_8))) {
+          String line;
+          while ((line = out.readLine()) != null) {
+            if (line.startsWith("frame=")) {
+              count.set(Long.parseLong(line.substring(6).trim()));
+            }
           }
+        } catch (Exception gone) {
+          // killed at the end
         }
-      }
-      client.waitFor(seconds + 30L, TimeUnit.SECONDS);
-      total += frames;
+      });
+      reader.setDaemon(true);
+      reader.start();
+      clients.add(client);
+      frames.add(count);
     }
-    return total / (double) n;
+    try {
+      Thread.sleep(SETTLE_SECONDS * 1000L);
+      long[] before = frames.stream().mapToLong(AtomicLong::get).toArray();
+      Thread.sleep(seconds * 1000L);
+      long total = 0;
+      for (int i = 0; i < n; i++) {
+        total += frames.get(i).get() - before[i];
+      }
+      return total / (double) n;
+    } finally {
+      clients.forEach(Process::destroyForcibly);
+    }
   }
 
   private static Window service(Vertx vertx, Path work, String url, int n, int seconds, boolean crowd)
@@ -130,10 +148,11 @@ public final class FleetBench {
     long startedAt = System.currentTimeMillis();
     try (JarProcess jar = JarProcess.start(Files.createTempDirectory(work, "n" + n), new JsonObject().put("cameras", cameras))) {
       int port = jar.awaitStarted(60_000);
-      boolean live = Processes.waitFor(90_000, 500, () -> liveCount(port) == n);
+      JarApi api = new JarApi(port);
+      boolean live = Processes.waitFor(90_000, 500, () -> liveCount(api) == n);
       double startSeconds = (System.currentTimeMillis() - startedAt) / 1000.0;
       if (!live) {
-        return new Window(n, crowd ? "crowd" : "1 MP4", 0, 0, 0, 0, liveCount(port), 0, 0, 0, 0, startSeconds,
+        return new Window(n, crowd ? "crowd" : "1 MP4", 0, 0, 0, 0, liveCount(api), 0, 0, 0, 0, startSeconds,
             "not all live after 90 s");
       }
       WebSocketClient client = vertx.createWebSocketClient(new WebSocketClientOptions().setMaxConnections(1000)
@@ -151,10 +170,17 @@ public final class FleetBench {
       // every MP4 viewer has its init segment and first keyframe (a 10 s group: at most one interval)
       Processes.waitFor(30_000, 500, () -> mp4.stream().allMatch(c -> c.messages.get() >= 2));
       long[] before = mp4.stream().mapToLong(c -> c.messages.get()).toArray();
-      long restartsBefore = restarts(port);
+      long restartsBefore = restarts(api);
       long jvmTicks = BenchReport.cpuTicks(jar.pid());
       long ffmpegTicks = ffmpegTicks(jar);
       Thread.sleep(seconds * 1000L);
+      if (!jar.process.isAlive()) {
+        String why = jar.output.stream().filter(l -> l.contains("OutOfMemoryError") || l.contains("ERROR"))
+            .findFirst().orElse("exit code " + jar.process.exitValue());
+        progress("the service died:%n  %s", String.join("\n  ", jar.output.subList(Math.max(0, jar.output.size() - 15),
+            jar.output.size())));
+        return new Window(n, crowd ? "crowd" : "1 MP4", 0, 0, 0, 0, 0, 0, 0, 0, 0, startSeconds, "died: " + why);
+      }
       double jvmCpu = (BenchReport.cpuTicks(jar.pid()) - jvmTicks) * 100.0 / TICKS_PER_SECOND / seconds;
       double ffmpegCpu = (ffmpegTicks(jar) - ffmpegTicks) * 100.0 / TICKS_PER_SECOND / seconds;
       long min = Long.MAX_VALUE;
@@ -165,11 +191,14 @@ public final class FleetBench {
         sum += got;
       }
       long closes = mp4.stream().filter(c -> c.closed).count() + jpeg.stream().filter(c -> c.closed).count();
-      long restarts = restarts(port) - restartsBefore;
-      long liveNow = liveCount(port);
-      new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(), Long.toString(jar.pid()),
-          "GC.run").redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start().waitFor();
-      double heapMb = metric(port, "jvm_memory_used_bytes{area=\"heap\"") / 1e6;
+      if (closes > 0) {
+        progress("closed viewers' codes: MP4 %s, JPEG %s", mp4.stream().filter(c -> c.closed).map(c -> c.closeCode).toList(),
+            jpeg.stream().filter(c -> c.closed).map(c -> c.closeCode).toList());
+      }
+      long restarts = restarts(api) - restartsBefore;
+      long liveNow = liveCount(api);
+      BenchReport.fullGc(jar.pid());
+      double heapMb = api.metric("jvm_memory_used_bytes{area=\"heap\"") / 1e6;
       long rss = BenchReport.rssMb(jar.pid());
       client.close();
       Processes.signal(jar.pid(), "TERM");
@@ -185,7 +214,10 @@ public final class FleetBench {
     counter.socket = client.connect(new WebSocketConnectOptions().setHost("127.0.0.1").setPort(port).setURI(path))
         .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
     counter.socket.binaryMessageHandler(b -> counter.messages.incrementAndGet());
-    counter.socket.closeHandler(v -> counter.closed = true);
+    counter.socket.closeHandler(v -> {
+      counter.closeCode = counter.socket.closeStatusCode();
+      counter.closed = true;
+    });
     return counter;
   }
 
@@ -204,30 +236,16 @@ public final class FleetBench {
         w.heapMb(), w.rssMb(), w.jvmCpu(), w.ffmpegCpu());
   }
 
-  private static long liveCount(int port) {
-    return statuses(port).stream().filter(s -> "live".equals(s.getString("state"))).count();
-  }
-
-  private static long restarts(int port) {
-    return statuses(port).stream().mapToLong(s -> s.getLong("restarts")).sum();
-  }
-
-  private static List<JsonObject> statuses(int port) {
-    return new JsonArray(get(port, "/api/cameras")).stream().map(JsonObject.class::cast).toList();
-  }
-
-  private static double metric(int port, String name) {
-    return get(port, "/metrics").lines().filter(l -> l.startsWith(name))
-        .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
-  }
-
-  private static String get(int port, String path) {
+  private static long liveCount(JarApi api) {
     try {
-      return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-          .build(), HttpResponse.BodyHandlers.ofString()).body();
-    } catch (Exception e) {
-      return "[]";
+      return api.liveCameras();
+    } catch (IllegalStateException gone) {
+      return 0;
     }
+  }
+
+  private static long restarts(JarApi api) {
+    return api.statuses().stream().mapToLong(s -> s.getLong("restarts")).sum();
   }
 
   private static void progress(String format, Object... args) {

@@ -2,6 +2,7 @@ package io.visionroi.bench;
 
 import io.visionroi.support.Chromium;
 import io.visionroi.support.FakeMjpegCamera;
+import io.visionroi.support.JarApi;
 import io.visionroi.support.JarProcess;
 import io.visionroi.support.Processes;
 import io.visionroi.support.RawViewer;
@@ -11,10 +12,6 @@ import io.visionroi.support.TestCamera;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
@@ -75,9 +72,9 @@ public final class PageSoakBench {
       }
       JarProcess jar = opened.open(JarProcess.start(work, new JsonObject().put("cameras", cameras)));
       int port = jar.awaitStarted(30_000);
-      Service service = new Service(port, jar.pid());
-      if (!Processes.waitFor(60_000, () -> service.camerasLive() == cameras.size())) {
-        throw new IllegalStateException("cameras not live: " + service.camerasLive());
+      Service service = new Service(new JarApi(port), jar.pid());
+      if (!Processes.waitFor(60_000, () -> service.api().liveCameras() == cameras.size())) {
+        throw new IllegalStateException("cameras not live: " + service.api().liveCameras());
       }
       Chromium browser = opened.open(Chromium.startOrSkip("PageSoakBench"));
       browser.resize(760, 560); // two tiles a row, a third of them in sight
@@ -235,45 +232,21 @@ public final class PageSoakBench {
   }
 
   /** The jar as an operator sees it: its API, /metrics and its process. */
-  private record Service(int port, long pid) {
-    private static final HttpClient HTTP = HttpClient.newHttpClient();
-
-    String get(String path) {
-      try {
-        return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).build(),
-            HttpResponse.BodyHandlers.ofString()).body();
-      } catch (Exception e) {
-        throw new IllegalStateException(e);
-      }
-    }
-
-    long camerasLive() {
-      return new JsonArray(get("/api/cameras")).stream().filter(c -> "live".equals(((JsonObject) c).getString("state")))
-          .count();
-    }
+  private record Service(JarApi api, long pid) {
 
     boolean allLive() {
-      JsonArray all = new JsonArray(get("/api/cameras"));
-      return camerasLive() == all.size();
+      return api.statuses().stream().allMatch(c -> "live".equals(c.getString("state")));
     }
 
-    /** The sum of a series' values, by its name's start. */
-    long metric(String name) {
-      return Math.round(metricValue(name));
-    }
-
-    double metricValue(String name) {
-      return get("/metrics").lines().filter(l -> l.startsWith(name))
-          .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
+    long metric(String lineStart) {
+      return Math.round(api.metric(lineStart));
     }
 
     Sample sample(long tilesMoving) throws Exception {
-      Path jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd");
-      new ProcessBuilder(jcmd.toString(), Long.toString(pid), "GC.run").redirectErrorStream(true)
-          .redirectOutput(ProcessBuilder.Redirect.DISCARD).start().waitFor();
-      return new Sample(BenchReport.rssMb(pid), metricValue("jvm_memory_used_bytes{area=\"heap\"") / 1e6,
-          metricValue("jvm_memory_committed_bytes{area=\"heap\"") / 1e6,
-          metricValue("jvm_memory_used_bytes{area=\"nonheap\"") / 1e6,
+      BenchReport.fullGc(pid);
+      return new Sample(BenchReport.rssMb(pid), api.metric("jvm_memory_used_bytes{area=\"heap\"") / 1e6,
+          api.metric("jvm_memory_committed_bytes{area=\"heap\"") / 1e6,
+          api.metric("jvm_memory_used_bytes{area=\"nonheap\"") / 1e6,
           BenchReport.openFiles(pid), metric("jvm_threads_live_threads"), metric("visionroi_http_connections "),
           metric("vertx_http_server_active_connections"), metric("visionroi_camera_viewers"),
           metric("vertx_eventbus_handlers"), tilesMoving);
