@@ -38,6 +38,8 @@ final class CameraMonitor {
    */
   record Decision(FfmpegOrder order, Transition transition, boolean announce) {
     static final Decision NONE = new Decision(null, null, false);
+    /** Nothing to carry out; the status changed and is told. */
+    static final Decision ANNOUNCE = new Decision(null, null, true);
 
     FfmpegAction action() {
       return order == null ? null : order.action();
@@ -110,7 +112,7 @@ final class CameraMonitor {
   /** The same camera under a new name (nothing else differs): the status says it from now on. */
   Decision rename(CameraConfig renamed) {
     camera = renamed;
-    return new Decision(null, null, true);
+    return Decision.ANNOUNCE;
   }
 
   CameraState state() {
@@ -168,7 +170,7 @@ final class CameraMonitor {
     }
     output = format;
     mime = format == StreamFormat.JPEG ? "image/jpeg" : null;
-    return new Decision(null, null, true);
+    return Decision.ANNOUNCE;
   }
 
   /** The MP4 init segment was read: its MIME type (with the codec string) is news for viewers about to switch. */
@@ -177,7 +179,7 @@ final class CameraMonitor {
       return Decision.NONE;
     }
     mime = mimeType;
-    return new Decision(null, null, true);
+    return Decision.ANNOUNCE;
   }
 
   /** The camera's groups began or ceased to fit the node's video budget (whatever the generation). */
@@ -186,7 +188,7 @@ final class CameraMonitor {
       return Decision.NONE;
     }
     replay = groupOrKeyframe;
-    return new Decision(null, null, true);
+    return Decision.ANNOUNCE;
   }
 
   /** ffmpeg named the source's codec; {@code outdated}: the worker knows a better command for it now. */
