@@ -30,7 +30,7 @@ const MAX_MP4_FAILURES = 2;     // players failing before their first picture, i
 // Safari on iPhone has only ManagedMediaSource.
 const MSE = window.MediaSource || window.ManagedMediaSource;
 
-const SERVER_STATES = new Set(["starting", "live", "outage", "stopped", "failed"]);
+const SERVER_STATES = new Set(["starting", "live", "outage", "stopped", "failed", "unknown"]);
 
 const grid = document.getElementById("grid");
 const emptyNote = document.getElementById("empty");

@@ -31,14 +31,22 @@ public final class Main {
   static final int EXIT_FAILURE = 1;
   static final int EXIT_USAGE = 2;
 
-  /** The whole stop must end by then, stuck verticle or not (contract: 2 s at most). */
+  /** The whole stop must end by then, stuck verticle or not (contract: 2 s at most, plus the hand-over). */
   private static final Duration STOP_DEADLINE = Duration.ofMillis(1500);
+  /**
+   * In a cluster, how long a stopping node waits for the others to take its cameras make-before-break: a
+   * camera's first keyframe on its new node (RTSP cameras send one every 1-4 s; one that has none by then
+   * moves break-before-make, as a dead node's do).
+   */
+  static final Duration HANDOVER_WAIT = Duration.ofMillis(3000);
   private static final Duration RELEASE_WAIT = Duration.ofMillis(300);
   private static final Duration VERTX_CLOSE_WAIT = Duration.ofMillis(1000);
 
   /** Set once started, for the shutdown hook. */
   private static volatile Vertx vertx;
   private static volatile Service service;
+  /** Whether this node is one of a cluster: its stop hands its cameras over first. */
+  private static volatile boolean clusteredStop;
   /** What the JVM exits with once the shutdown hook has run. */
   private static volatile int exitStatus = EXIT_OK;
 
@@ -73,6 +81,7 @@ public final class Main {
     }
 
     GroupRecord groups = new GroupRecord(GroupRecord.defaultDir());
+    clusteredStop = cluster != null;
     Runtime.getRuntime().addShutdownHook(new Thread(() -> stop(groups), "visionroi-stop"));
     try {
       groups.reapLeftovers();
@@ -132,9 +141,10 @@ public final class Main {
   private static void stop(GroupRecord groups) {
     long begin = System.nanoTime();
     LOG.info("stopping");
+    boolean clustered = clusteredStop;
     Thread deadline = new Thread(() -> {
       try {
-        Thread.sleep(STOP_DEADLINE.toMillis());
+        Thread.sleep(STOP_DEADLINE.toMillis() + (clustered ? HANDOVER_WAIT.toMillis() : 0));
       } catch (InterruptedException e) {
         return;
       }
@@ -145,9 +155,12 @@ public final class Main {
     deadline.setDaemon(true);
     deadline.start();
 
+    if (service != null && clustered) {
+      awaitQuietly("handing cameras to other nodes", service.handOverCameras(), HANDOVER_WAIT);
+    }
     FfmpegProcess.stopAll(Duration.ofMillis(500));
     if (service != null) {
-      awaitQuietly("handing cameras over", service.releaseCameras(), RELEASE_WAIT);
+      awaitQuietly("releasing cameras", service.releaseCameras(), RELEASE_WAIT);
     }
     if (vertx != null) {
       awaitQuietly("closing Vert.x", vertx.close(), VERTX_CLOSE_WAIT);

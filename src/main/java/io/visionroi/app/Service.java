@@ -35,6 +35,7 @@ import io.vertx.core.json.JsonObject;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -66,6 +67,8 @@ public final class Service implements CameraRunner {
   private final Placement placement;
   /** Camera id to the deployment of its worker, for the cameras running here. */
   private final Map<String, String> running = new LinkedHashMap<>();
+  /** Of those, the ones running silent (taking over from another node). */
+  private final Set<String> silent = new HashSet<>();
   /** Deployments and undeployments, one change at a time, in order. */
   private Future<Void> changes = Future.succeededFuture();
   private ServiceConfig config;
@@ -118,6 +121,11 @@ public final class Service implements CameraRunner {
     return http.port();
   }
 
+  /** For a stop, before this node's ffmpeg are killed: other nodes take its cameras over, make-before-break. */
+  public Future<Void> handOverCameras() {
+    return placement.handOverAll();
+  }
+
   /** For a stop, after this node's ffmpeg are killed: other nodes may take its cameras now. */
   public Future<Void> releaseCameras() {
     return placement.releaseAll();
@@ -162,16 +170,37 @@ public final class Service implements CameraRunner {
   }
 
   @Override
-  public Future<Void> runOnly(Set<String> ids) {
+  public Future<Void> runOnly(Set<String> ids, Set<String> silentIds) {
     return onContext(() -> inTurn(() -> {
-      Set<String> leaving = running.keySet().stream().filter(id -> !ids.contains(id)).collect(Collectors.toSet());
+      Set<String> leaving = running.keySet().stream().filter(id -> !ids.contains(id) && !silentIds.contains(id))
+          .collect(Collectors.toSet());
       List<CameraConfig> coming = enabled(config).stream()
-          .filter(c -> ids.contains(c.id()) && !running.containsKey(c.id())).toList();
-      if (leaving.isEmpty() && coming.isEmpty()) {
+          .filter(c -> (ids.contains(c.id()) || silentIds.contains(c.id())) && !running.containsKey(c.id())).toList();
+      Set<String> speaking = silent.stream().filter(ids::contains).collect(Collectors.toSet());
+      if (leaving.isEmpty() && coming.isEmpty() && speaking.isEmpty()) {
         return Future.succeededFuture();
       }
-      return stopWorkers(leaving).compose(v -> startWorkers(coming)).eventually(this::reportRunning);
+      return stopWorkers(leaving)
+          .compose(v -> startWorkers(coming, silentIds))
+          .compose(v -> speak(speaking))
+          .eventually(this::reportRunning);
     }));
+  }
+
+  @Override
+  public Future<Boolean> readyToSpeak(String id) {
+    return onContext(() -> !silent.contains(id) ? Future.succeededFuture(false)
+        : vertx.eventBus().<Boolean>request(Addresses.takeover(id), "ready", Addresses.localOnly())
+            .map(answer -> answer.body()).recover(e -> Future.succeededFuture(false)));
+  }
+
+  /** Silent workers publish from now on; the watchdog hears of it with the next report of what runs here. */
+  private Future<Void> speak(Set<String> ids) {
+    silent.removeAll(ids);
+    return Future.join(ids.stream()
+            .map(id -> vertx.eventBus().request(Addresses.takeover(id), "speak", Addresses.localOnly()))
+            .toList())
+        .mapEmpty();
   }
 
   private <T> Future<T> onContext(Supplier<Future<T>> task) {
@@ -186,6 +215,7 @@ public final class Service implements CameraRunner {
   }
 
   private Future<Void> stopWorkers(Set<String> ids) {
+    silent.removeAll(ids);
     return Future.join(ids.stream()
             .map(running::remove)
             .filter(Objects::nonNull)
@@ -194,10 +224,18 @@ public final class Service implements CameraRunner {
         .mapEmpty();
   }
 
-  private Future<Void> startWorkers(List<CameraConfig> cameras) {
+  private Future<Void> startWorkers(List<CameraConfig> cameras, Set<String> silentIds) {
     return Future.join(cameras.stream()
-            .map(camera -> vertx.deployVerticle(new CameraVerticle(camera, config.ffmpegPath()), workerOf(camera))
-                .onSuccess(id -> running.put(camera.id(), id)))
+            .map(camera -> {
+              boolean quiet = silentIds.contains(camera.id());
+              return vertx.deployVerticle(new CameraVerticle(camera, config.ffmpegPath(), quiet), workerOf(camera))
+                  .onSuccess(id -> {
+                    running.put(camera.id(), id);
+                    if (quiet) {
+                      silent.add(camera.id());
+                    }
+                  });
+            })
             .toList())
         .mapEmpty();
   }
@@ -217,7 +255,7 @@ public final class Service implements CameraRunner {
    */
   private Future<Void> reportRunning() {
     List<CameraConfig> here = config.cameras().stream().filter(c -> running.containsKey(c.id())).toList();
-    return vertx.eventBus().request(Addresses.RUNNING, new CameraSet(here), Addresses.localOnly())
+    return vertx.eventBus().request(Addresses.RUNNING, new CameraSet(here, silent), Addresses.localOnly())
         .<Void>mapEmpty()
         .recover(e -> Future.succeededFuture());
   }

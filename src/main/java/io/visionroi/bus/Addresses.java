@@ -22,7 +22,10 @@ import io.vertx.core.eventbus.DeliveryOptions;
  *   <li>{@code camera.<id>.ffmpeg.events}: send, local, worker to supervisor: ffmpeg generation started, exited,
  *       failed;</li>
  *   <li>{@code camera.<id>.jpeg.wanted}: send, local, supervisor to worker: some viewer wants JPEG from this
- *       camera (an MP4 camera then runs its JPEG encoder), repeated while it lasts.</li>
+ *       camera (an MP4 camera then runs its JPEG encoder), repeated while it lasts;</li>
+ *   <li>{@code camera.<id>.takeover}: request/reply, local, to a worker that runs silent (taking over from
+ *       another node): {@code "ready"} answers whether it has a picture a viewer can start with,
+ *       {@code "speak"} makes it publish from now on, starting with that picture.</li>
  * </ul>
  */
 public final class Addresses {
@@ -36,6 +39,12 @@ public final class Addresses {
    * The body is the node id of a node that stops (it takes nothing from now on), or null.
    */
   public static final String PLACEMENT = "service.placement";
+  /**
+   * Publish, local: {@code {"state": "member" | "rejoining", "reason": ...}} from a cluster's placement: whether
+   * this node may trust what it hears of the cluster (it is fenced, or has just resumed; see
+   * {@code ClusterPlacement}). Never sent on a single node.
+   */
+  public static final String CLUSTER = "service.cluster";
   /** Publish, local: {@code {"error": null | "..."}} after each config (re)load, for health. */
   public static final String CONFIG = "service.config";
 
@@ -87,6 +96,15 @@ public final class Addresses {
 
   public static String jpegWanted(String cameraId) {
     return "camera." + cameraId + ".jpeg.wanted";
+  }
+
+  public static String takeover(String cameraId) {
+    return "camera." + cameraId + ".takeover";
+  }
+
+  /** Request, cluster-wide, to one node's placement: a camera's make-before-break move ({@code ClusterPlacement}). */
+  public static String handover(String nodeId) {
+    return "node." + nodeId + ".handover";
   }
 
   public static String ffmpegEvents(String cameraId) {

@@ -4,7 +4,9 @@ import java.util.Locale;
 
 /** A camera's state as the API and viewers see it (README, "HTTP and WebSocket API"). */
 public enum CameraState {
-  STARTING, LIVE, OUTAGE, STOPPED, FAILED;
+  STARTING, LIVE, OUTAGE, STOPPED, FAILED,
+  /** Said by a node that is cut off from its cluster or rejoining it, of a camera it does not run: it cannot know. */
+  UNKNOWN;
 
   public String wireName() {
     return name().toLowerCase(Locale.ROOT);

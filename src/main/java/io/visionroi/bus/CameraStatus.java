@@ -32,6 +32,12 @@ public record CameraStatus(String id, String name, String node, CameraState stat
         null, camera.maskedUrl(), null, null, null, null, null);
   }
 
+  /** What a node cut off from its cluster or rejoining it says of a camera it cannot ask about. */
+  public static CameraStatus unknown(CameraConfig camera, String reason) {
+    return new CameraStatus(camera.id(), camera.name(), null, CameraState.UNKNOWN, reason, 0, null, 0, 0, null, 0,
+        null, camera.maskedUrl(), null, null, null, null, null);
+  }
+
   /** What a node cut off from the cluster tells its own viewers: no picture from here for now (1013). */
   public static CameraStatus cutOff(CameraConfig camera, String reason) {
     return new CameraStatus(camera.id(), camera.name(), null, CameraState.OUTAGE, reason, 0, null, 0, 0, null, 0,

@@ -27,6 +27,8 @@ public record FfmpegEvent(Kind kind, long generation, long pid, String detail, L
 
   public enum Kind {
     STARTED,
+    /** The generation's first picture: the rest are counted on the camera's {@link FrameClock}. */
+    PICTURE,
     /** The generation's MP4 init segment was read: its MIME type is known. */
     MEDIA,
     /** ffmpeg named the source's video codec, and the generation's command suits it. */

@@ -28,11 +28,15 @@ public final class GopCache {
     this.budget = budget;
   }
 
-  /** Takes the next MP4 frame of the camera; JPEG frames are no business of this cache. */
-  public synchronized void add(Frame frame) {
+  /**
+   * Takes the next MP4 frame of the camera; JPEG frames are no business of this cache. True when it changed
+   * whether the camera's groups fit ({@link #fits}).
+   */
+  public synchronized boolean add(Frame frame) {
     if (frame.kind().format() != StreamFormat.MP4) {
-      return;
+      return false;
     }
+    boolean fitted = fits;
     boolean gap = last != null && !frame.follows(last);
     last = frame;
     switch (frame.kind()) {
@@ -55,6 +59,7 @@ public final class GopCache {
         }
       }
     }
+    return fits != fitted;
   }
 
   /** Starts over from a replay another cache made (a node's first viewer of the camera), then the frames seen since. */

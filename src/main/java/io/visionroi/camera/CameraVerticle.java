@@ -4,7 +4,9 @@ import io.visionroi.bus.Addresses;
 import io.visionroi.bus.FfmpegEvent;
 import io.visionroi.bus.FfmpegOrder;
 import io.visionroi.bus.Frame;
+import io.visionroi.bus.FrameClock;
 import io.visionroi.bus.FrameCodec;
+import io.visionroi.bus.FramesWaiting;
 import io.visionroi.bus.GopCache;
 import io.visionroi.bus.StreamFormat;
 import io.visionroi.bus.VideoBudget;
@@ -80,6 +82,9 @@ public class CameraVerticle extends AbstractVerticle {
   private FfmpegCommand.Encoding encoding;
   /** The generation whose frames may be published; 0 while none may. Guarded by {@link #publishing}. */
   private long publishable;
+  /** The format of that generation's own pictures, and the supervisor's clock they are counted on. Same guard. */
+  private StreamFormat publishableFormat;
+  private FrameClock clock;
   /** The newest JPEG of the running generation (or of its JPEG encoder), for snapshots. */
   private volatile Frame latest;
   /** An MP4 camera's JPEG encoder while one runs. Set and cleared under {@link #publishing}. */
@@ -93,10 +98,21 @@ public class CameraVerticle extends AbstractVerticle {
   private String sourceCodec;
   /** The newest order not carried out yet: orders that pile up while ffmpeg is being killed are merged. */
   private FfmpegOrder wanted;
+  /**
+   * Taking over from another node that still serves the viewers: frames are read and kept, but neither
+   * published nor asked for, until told to speak. Cleared under {@link #publishing}.
+   */
+  private volatile boolean silent;
 
   public CameraVerticle(CameraConfig camera, String ffmpegPath) {
+    this(camera, ffmpegPath, false);
+  }
+
+  /** @param silent whether it starts silent, taking over from another node */
+  public CameraVerticle(CameraConfig camera, String ffmpegPath, boolean silent) {
     this.camera = camera;
     this.ffmpegPath = ffmpegPath;
+    this.silent = silent;
   }
 
   @Override
@@ -104,15 +120,48 @@ public class CameraVerticle extends AbstractVerticle {
     bus = vertx.eventBus();
     group = new GopCache(VideoBudget.of(vertx));
     bus.<JsonObject>localConsumer(Addresses.ffmpeg(camera.id()), m -> want(FfmpegOrder.fromJson(m.body())));
-    bus.<Object>consumer(Addresses.snapshot(camera.id()), this::onSnapshot);
-    bus.<Object>consumer(Addresses.gop(camera.id()), this::onGroupWanted);
     bus.<Object>localConsumer(Addresses.jpegWanted(camera.id()), m -> wantJpeg(JPEG_WANT_MILLIS));
+    bus.<String>localConsumer(Addresses.takeover(camera.id()), m -> m.reply("speak".equals(m.body()) ? speak() : ready()));
+    if (!silent) {
+      answerRequests();
+    }
     vertx.setPeriodic(1000, id -> {
       if (encoder != null && System.currentTimeMillis() > jpegWantedUntil) {
         LOG.info("camera {}: JPEG encoder stopped: no JPEG viewer or snapshot any more", camera.id());
         stopEncoder();
       }
     });
+  }
+
+  /** Cluster-wide request addresses: one worker per camera answers them, so a silent one does not yet. */
+  private void answerRequests() {
+    bus.<Object>consumer(Addresses.snapshot(camera.id()), this::onSnapshot);
+    bus.<Object>consumer(Addresses.gop(camera.id()), this::onGroupWanted);
+  }
+
+  /** Whether a viewer could start with what a silent worker holds: a group from a keyframe, or a JPEG. */
+  private boolean ready() {
+    return process != null && (encoding == FfmpegCommand.Encoding.COPY_MP4 ? group.hasGroup() : latest != null);
+  }
+
+  /**
+   * The node this camera ran on has stopped it: from now on this worker publishes, beginning with what it
+   * holds (the init segment and group, or the latest JPEG), so viewers go on from a picture at once.
+   */
+  private boolean speak() {
+    if (!silent) {
+      return true;
+    }
+    synchronized (publishing) {
+      silent = false;
+      if (publishable != 0) {
+        StreamFormat format = publishableFormat;
+        List<Frame> held = format == StreamFormat.MP4 ? group.replay() : latest == null ? List.of() : List.of(latest);
+        held.forEach(frame -> bus.publish(Addresses.stream(camera.id(), format), frame));
+      }
+    }
+    answerRequests();
+    return true;
   }
 
   @Override
@@ -287,6 +336,8 @@ public class CameraVerticle extends AbstractVerticle {
     process = started;
     synchronized (publishing) {
       publishable = gen;
+      publishableFormat = formatOf(encoding);
+      clock = FrameClock.of(vertx, camera.id());
     }
     LOG.debug("camera {}: ffmpeg generation {} started, pid {}", camera.id(), gen, started.pid());
     report(FfmpegEvent.of(FfmpegEvent.Kind.STARTED, gen, started.pid(), formatOf(encoding).wireName()));
@@ -395,27 +446,35 @@ public class CameraVerticle extends AbstractVerticle {
     Buffer data = Buffer.buffer(length).appendBytes(bytes, offset, length);
     boolean encoderWanted;
     boolean replayChanged = false;
+    boolean firstPicture;
     synchronized (publishing) {
       if (publishable != gen) {
         return;
       }
       StreamFormat format = kind.format();
+      long now = System.currentTimeMillis();
       Frame frame = new Frame(camera.id(), worker, gen, (format == StreamFormat.MP4 ? mp4Seq : jpegSeq).incrementAndGet(),
-          System.currentTimeMillis(), kind, data);
+          now, kind, data);
+      firstPicture = kind.isPicture() && format == publishableFormat && clock.count(gen, now);
       JpegEncoder running = encoder;
       if (format == StreamFormat.JPEG) {
         latest = frame;
       } else {
-        boolean fitted = group.fits();
-        group.add(frame);
-        replayChanged = group.fits() != fitted;
+        replayChanged = group.add(frame);
         if (running != null) {
           running.feed(frame);
         }
       }
-      bus.publish(Addresses.stream(camera.id(), format), frame);
-      encoderWanted = kind == Frame.Kind.MP4_KEY && System.currentTimeMillis() <= jpegWantedUntil
+      String address = Addresses.stream(camera.id(), format);
+      FramesWaiting waiting = silent ? null : FramesWaiting.at(vertx, address);
+      if (!silent && (waiting == null || waiting.admit())) {
+        bus.publish(address, frame);
+      }
+      encoderWanted = kind == Frame.Kind.MP4_KEY && now <= jpegWantedUntil
           && (running == null || running.generation() != gen || !running.isRunning());
+    }
+    if (firstPicture) {
+      report(FfmpegEvent.of(FfmpegEvent.Kind.PICTURE, gen, -1, null));
     }
     if (replayChanged) {
       report(FfmpegEvent.of(FfmpegEvent.Kind.REPLAY, gen, -1,

@@ -8,6 +8,8 @@ import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.json.JsonObject;
 import io.vertx.core.shareddata.AsyncMap;
 import io.vertx.core.spi.cluster.ClusterManager;
 import org.slf4j.Logger;
@@ -36,6 +38,15 @@ import java.util.stream.Collectors;
  *   <li>claims its share of the unclaimed cameras and starts those it won.</li>
  * </ol>
  * A camera whose claim another node holds is stopped here at the next round, whatever happened before.
+ *
+ * <p>Make-before-break moves. A camera that moves on purpose (for balance, or off a node stopping with
+ * SIGTERM) is started on its new node first, silent: its ffmpeg runs and its frames are kept, but it says
+ * nothing to anyone, while the old node still serves its viewers. Once the new node holds a picture a viewer
+ * can start with (for MP4, a keyframe), it asks the old one to {@code take} ({@link Addresses#handover}); the
+ * old node stops the camera, hands the claim over ({@code replaceIfPresent}) and answers; the new node then
+ * speaks, beginning with that picture. So the viewers' gap is one request and one ffmpeg kill, and the camera
+ * has two sessions for a moment. A move not completed within {@value #HANDOVER_MILLIS} ms is abandoned (the
+ * camera stays where it ran). A node that died cannot hand anything over: its cameras are claimed afresh.
  *
  * <p>Fencing. A node that was frozen (a long GC pause, a stalled VM, SIGSTOP) may have been dropped by the
  * others, who then took its cameras; when it wakes, its own view of the cluster is stale and, once Hazelcast
@@ -66,6 +77,9 @@ public final class ClusterPlacement implements Placement {
   static final long REJOIN_SETTLE_MILLIS = 4000;
   /** After a fence, alone although it had peers: how long to wait for them to merge back before taking all. */
   static final long ALONE_WAIT_MILLIS = 15_000;
+  /** After resuming: two refreshes of the event bus's routes ({@code RefreshingClusterManager}) and a margin. */
+  static final long ROUTES_SETTLE_MILLIS = 5000;
+  private static final DeliveryOptions HANDOVER_ASK = new DeliveryOptions().setSendTimeout(3000);
 
   private final Vertx vertx;
   private final ClusterManager cluster;
@@ -96,6 +110,24 @@ public final class ClusterPlacement implements Placement {
   private int fences;
   /** Nodes holding claims that vanished from the membership, and since when. */
   private final Map<String, Long> missingSince = new HashMap<>();
+  /** A make-before-break move not completed by then is abandoned. */
+  static final long HANDOVER_MILLIS = 15_000;
+  /** How often a node taking cameras over looks whether they have a picture yet. */
+  static final long TAKEOVER_CHECK_MILLIS = 100;
+  /** The balance move this node began (one at a time), or null. */
+  private Move outgoing;
+  /** Cameras other nodes hand to this one, running here silent until taken, with the node and the time they came from. */
+  private final Map<String, Move> incoming = new HashMap<>();
+  /** Of those, the ones whose old node is being asked to let go. */
+  private final Set<String> taking = new HashSet<>();
+  /** Cameras taken over here whose claim a round that read the claims before may not show as this node's. */
+  private final Map<String, Long> taken = new HashMap<>();
+  /** Cameras handed over from here, which such a round must not start again. */
+  private final Map<String, Long> handedOver = new HashMap<>();
+
+  /** A camera on its way between {@code node} (where it goes, or where it comes from) and this node. */
+  private record Move(String camera, String node, long since) {
+  }
 
   public ClusterPlacement(Vertx vertx, ClusterManager cluster, Fencing fencing) {
     this.vertx = vertx;
@@ -118,6 +150,9 @@ public final class ClusterPlacement implements Placement {
             }
             round();
           });
+          vertx.eventBus().<JsonObject>consumer(Addresses.handover(cluster.getNodeId()), this::onHandover);
+          vertx.setPeriodic(TAKEOVER_CHECK_MILLIS, id -> takeOverWhenReady());
+          tellCluster("member", null);
           // Without a quorum yet (the first nodes of a cluster starting), the node starts and waits for it.
           return round().recover(e -> fencedFor != null ? Future.succeededFuture() : Future.failedFuture(e));
         });
@@ -128,6 +163,39 @@ public final class ClusterPlacement implements Placement {
     Map<String, CameraConfig> next = new LinkedHashMap<>();
     enabled.forEach(c -> next.put(c.id(), c));
     cameras = next;
+  }
+
+  /**
+   * For a stop, before this node's ffmpeg are killed: hands each camera it runs to another node,
+   * make-before-break. Completes once all are taken (the caller bounds the wait; what is left is released).
+   */
+  @Override
+  public Future<Void> handOverAll() {
+    Promise<Void> done = Promise.promise();
+    context.runOnContext(v -> {
+      released = true;
+      vertx.cancelTimer(timer);
+      String me = cluster.getNodeId();
+      List<String> others = cluster.getNodes().stream().filter(n -> !n.equals(me) && !leaving.contains(n))
+          .sorted().toList();
+      if (held.isEmpty() || others.isEmpty() || owners == null) {
+        done.complete();
+        return;
+      }
+      vertx.eventBus().publish(Addresses.PLACEMENT, me); // this node takes nothing from now on
+      int i = 0;
+      for (String camera : List.copyOf(held)) {
+        String to = others.get(i++ % others.size());
+        prepare(new Move(camera, to, now()));
+      }
+      long poll = vertx.setPeriodic(50, id -> {
+        if (held.isEmpty()) {
+          done.tryComplete();
+        }
+      });
+      done.future().onComplete(end -> vertx.cancelTimer(poll));
+    });
+    return done.future();
   }
 
   @Override
@@ -205,7 +273,18 @@ public final class ClusterPlacement implements Placement {
   private Future<Void> carryOut(Map<String, String> claims, Set<String> candidates, String me, long now, int fence) {
     OwnershipPlan plan = OwnershipPlan.of(List.copyOf(cameras.keySet()), candidates, claims, me,
         overdue(claims, now), now - membersSince >= SETTLE_MILLIS);
-    return runner.runOnly(plan.keep())
+    taken.keySet().removeIf(camera -> me.equals(claims.get(camera)));
+    taken.values().removeIf(at -> now - at > HANDOVER_MILLIS);
+    handedOver.keySet().removeIf(camera -> !me.equals(claims.get(camera)));
+    handedOver.values().removeIf(at -> now - at > HANDOVER_MILLIS);
+    if (outgoing != null && (now - outgoing.since() > HANDOVER_MILLIS || !plan.keep().contains(outgoing.camera()))) {
+      outgoing = null;
+    }
+    if (plan.handOver() != null && outgoing == null && fencedFor == null) {
+      outgoing = new Move(plan.handOver().camera(), plan.handOver().to(), now);
+      prepare(outgoing);
+    }
+    return runHere(plan.keep())
         .compose(v -> giveUp(plan.release(), me, null))
         .compose(v -> fence != fences ? Future.succeededFuture(Set.<String>of()) : claim(plan.claim(), me))
         .compose(won -> {
@@ -214,13 +293,22 @@ public final class ClusterPlacement implements Placement {
           }
           Set<String> running = new LinkedHashSet<>(plan.keep());
           running.addAll(won);
+          running.removeAll(handedOver.keySet());
+          running.addAll(taken.keySet());
           logChanges(running);
           held = running;
           if (fencedFor != null) {
             LOG.info("camera placement resumed ({} member(s)) after: {}", members.size(), fencedFor);
             fencedFor = null;
+            // The event bus's routes to cameras that moved meanwhile are re-read every 2 s: until then an ask
+            // may still miss a camera that runs elsewhere.
+            vertx.setTimer(ROUTES_SETTLE_MILLIS, id -> {
+              if (fence == fences) {
+                tellCluster("member", null);
+              }
+            });
           }
-          return runner.runOnly(running);
+          return runHere(running);
         });
   }
 
@@ -238,8 +326,13 @@ public final class ClusterPlacement implements Placement {
       hadPeersWhenFenced = members.size() > 1;
     }
     fencedAt = now;
+    tellCluster("rejoining", "this node lost contact with its cluster and is rejoining it: where the camera runs is"
+        + " not known here yet");
     logChanges(Set.of());
     held = Set.of();
+    outgoing = null;
+    incoming.clear();
+    taken.clear();
     runner.runOnly(Set.of());
     // Cut off, this node gets no frames nor states from the others: its viewers are sent away to reconnect.
     DeliveryOptions here = new DeliveryOptions().setLocalOnly(true);
@@ -257,6 +350,128 @@ public final class ClusterPlacement implements Placement {
     }
     fencedAt = 0;
     return true;
+  }
+
+  /** Tells this node's HTTP side whether it may trust what it hears of the cluster ({@link Addresses#CLUSTER}). */
+  private void tellCluster(String state, String reason) {
+    vertx.eventBus().publish(Addresses.CLUSTER, new JsonObject().put("state", state).put("reason", reason),
+        new DeliveryOptions().setLocalOnly(true));
+  }
+
+  /**
+   * Runs these cameras here, but none handed over since (a round that read the claims before the hand-over
+   * still names them) and every camera taken over since; the cameras coming in run silent.
+   */
+  private Future<Void> runHere(Set<String> cameraIds) {
+    Set<String> here = new HashSet<>(cameraIds);
+    here.removeAll(handedOver.keySet());
+    here.addAll(taken.keySet());
+    Set<String> silent = new HashSet<>(incoming.keySet());
+    silent.removeAll(here);
+    return runner.runOnly(here, silent);
+  }
+
+  /** Asks the camera's new node to start it silent; the move is forgotten if it cannot. */
+  private void prepare(Move move) {
+    JsonObject ask = new JsonObject().put("action", "prepare").put("camera", move.camera())
+        .put("from", cluster.getNodeId());
+    vertx.eventBus().request(Addresses.handover(move.node()), ask, HANDOVER_ASK).onFailure(e -> {
+      LOG.info("camera {}: could not move to node {}: {}", move.camera(), move.node(), e.getMessage());
+      if (move.equals(outgoing)) {
+        outgoing = null;
+      }
+    });
+  }
+
+  /** A make-before-break move, as the old node ({@code take}) or the new one ({@code prepare}). */
+  private void onHandover(Message<JsonObject> request) {
+    String camera = request.body().getString("camera");
+    String from = request.body().getString("from");
+    switch (request.body().getString("action", "")) {
+      case "prepare" -> {
+        if (released || fencedFor != null || owners == null || !cameras.containsKey(camera) || held.contains(camera)) {
+          request.fail(409, "this node cannot take camera " + camera + " now");
+          return;
+        }
+        incoming.put(camera, new Move(camera, from, now()));
+        LOG.info("camera {}: starts here silent, to take over from node {}", camera, from);
+        runHere(held);
+        request.reply(null);
+      }
+      case "take" -> letGo(camera, from, request);
+      default -> request.fail(400, "unknown hand-over action");
+    }
+  }
+
+  /**
+   * The new node has a picture for the camera's viewers: the camera stops here (its frames end at once), its
+   * claim passes to the new node, and the answer tells that node to speak.
+   */
+  private void letGo(String camera, String to, Message<JsonObject> request) {
+    String me = cluster.getNodeId();
+    if (!held.contains(camera) || owners == null) {
+      request.fail(409, "camera " + camera + " does not run on this node");
+      return;
+    }
+    handedOver.put(camera, now());
+    Set<String> rest = new LinkedHashSet<>(held);
+    rest.remove(camera);
+    logChanges(rest);
+    held = rest;
+    if (outgoing != null && outgoing.camera().equals(camera)) {
+      outgoing = null;
+    }
+    runHere(held)
+        .compose(v -> owners.replaceIfPresent(camera, me, to))
+        .onComplete(replaced -> {
+          if (replaced.succeeded() && replaced.result()) {
+            LOG.info("camera {}: handed over to node {}", camera, to);
+            request.reply(null);
+          } else {
+            handedOver.remove(camera); // still this node's: the next round runs it again
+            request.fail(409, "the claim of camera " + camera + " is not this node's");
+          }
+        });
+  }
+
+  /** Cameras coming in that hold a picture now are taken from their old node; those overdue are dropped. */
+  private void takeOverWhenReady() {
+    long now = now();
+    for (Move move : List.copyOf(incoming.values())) {
+      String camera = move.camera();
+      if (taking.contains(camera)) {
+        continue;
+      }
+      if (now - move.since() > HANDOVER_MILLIS || !cameras.containsKey(camera)) {
+        LOG.info("camera {}: no picture to take over with after {} ms: left on node {}", camera, now - move.since(),
+            move.node());
+        incoming.remove(camera);
+        runHere(held);
+        continue;
+      }
+      taking.add(camera);
+      runner.readyToSpeak(camera).compose(ready -> !ready ? Future.succeededFuture(false)
+              : vertx.eventBus().request(Addresses.handover(move.node()), new JsonObject().put("action", "take")
+                  .put("camera", camera).put("from", cluster.getNodeId()), HANDOVER_ASK).map(true))
+          .onComplete(took -> {
+            taking.remove(camera);
+            if (took.succeeded() && !took.result()) {
+              return; // not ready yet
+            }
+            incoming.remove(camera);
+            if (took.succeeded() && !released && fencedFor == null) {
+              taken.put(camera, now());
+              Set<String> running = new LinkedHashSet<>(held);
+              running.add(camera);
+              logChanges(running);
+              held = running;
+            } else if (took.failed()) {
+              LOG.info("camera {}: node {} did not let go ({}): left there", camera, move.node(),
+                  took.cause().getMessage());
+            }
+            runHere(held);
+          });
+    }
   }
 
   private static long now() {

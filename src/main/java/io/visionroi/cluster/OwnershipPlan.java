@@ -16,15 +16,22 @@ import java.util.TreeMap;
  *   <li>An unclaimed camera falls to the member with the fewest cameras (ties: the lowest node id), so
  *       cameras spread over nodes; once overdue (unclaimed too long), any node may claim it.</li>
  *   <li>Once membership has settled, a node with at least two cameras more than the least loaded one hands
- *       one over, one per round, so a joining or returning node gets its share without a storm.</li>
+ *       one over to that node, one at a time in the whole cluster (only the most loaded node moves one, and only
+ *       once its previous move is done; make-before-break: see {@link ClusterPlacement}), so a joining or
+ *       returning node gets its share without a storm, and a balanced cluster moves nothing.</li>
  *   <li>Claims of cameras no longer configured are given up by their owner.</li>
  * </ul>
  *
  * @param keep    cameras this node holds and goes on running
  * @param claim   unclaimed cameras this node should claim
- * @param release cameras this node holds and gives up (after stopping them)
+ * @param release  cameras this node holds and gives up (after stopping them): no longer configured
+ * @param handOver a camera this node holds and should hand over for balance, with the node to take it; or null
  */
-public record OwnershipPlan(Set<String> keep, List<String> claim, List<String> release) {
+public record OwnershipPlan(Set<String> keep, List<String> claim, List<String> release, HandOver handOver) {
+
+  /** {@code camera} should move to node {@code to}. */
+  public record HandOver(String camera, String to) {
+  }
 
   /**
    * @param cameras the enabled cameras' ids
@@ -62,13 +69,24 @@ public record OwnershipPlan(Set<String> keep, List<String> claim, List<String> r
       }
     });
 
-    if (settled && claim.isEmpty() && !keep.isEmpty()
-        && load.getOrDefault(me, 0) - load.get(leastLoaded(load)) >= 2) {
-      String handedOver = keep.stream().max(Comparator.naturalOrder()).orElseThrow();
-      keep.remove(handedOver);
-      release.add(handedOver);
+    HandOver handOver = null;
+    String least = leastLoaded(load);
+    if (settled && claim.isEmpty() && !keep.isEmpty() && me.equals(mostLoaded(load))
+        && load.get(me) - load.get(least) >= 2) {
+      handOver = new HandOver(keep.stream().max(Comparator.naturalOrder()).orElseThrow(), least);
     }
-    return new OwnershipPlan(Set.copyOf(keep), List.copyOf(claim), List.copyOf(release));
+    return new OwnershipPlan(Set.copyOf(keep), List.copyOf(claim), List.copyOf(release), handOver);
+  }
+
+  /** Only the most loaded node moves a camera (ties: the lowest node id), so one moves at a time in the cluster. */
+  private static String mostLoaded(Map<String, Integer> load) {
+    String most = null;
+    for (Map.Entry<String, Integer> e : load.entrySet()) { // TreeMap order: the first of equals wins
+      if (most == null || e.getValue() > load.get(most)) {
+        most = e.getKey();
+      }
+    }
+    return most;
   }
 
   private static String leastLoaded(Map<String, Integer> load) {

@@ -21,6 +21,14 @@ public interface Placement {
   void follow(List<CameraConfig> cameras);
 
   /**
+   * For a stop, while this node's ffmpeg still run: hands its cameras to other nodes, make-before-break, and
+   * completes once they took them all. Nothing to do without other nodes.
+   */
+  default Future<Void> handOverAll() {
+    return Future.succeededFuture();
+  }
+
+  /**
    * For a stop, once this node's ffmpeg are gone: stops placing, and gives this node's cameras up so that
    * other nodes take them at once instead of waiting to notice this node is gone.
    */

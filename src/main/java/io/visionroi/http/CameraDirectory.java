@@ -32,6 +32,8 @@ final class CameraDirectory {
 
   private final EventBus bus;
   private final Map<String, CameraConfig> cameras = new LinkedHashMap<>();
+  /** Why this node cannot know where cameras run (cut off from its cluster, or rejoining it), or null. */
+  private String rejoining;
 
   CameraDirectory(EventBus bus) {
     this.bus = bus;
@@ -41,6 +43,11 @@ final class CameraDirectory {
   void replace(List<CameraConfig> next) {
     cameras.clear();
     next.forEach(c -> cameras.put(c.id(), c));
+  }
+
+  /** The node's cluster state changed: {@code why} it cannot know where cameras run, or null once it can. */
+  void rejoining(String why) {
+    rejoining = why;
   }
 
   List<String> ids() {
@@ -58,12 +65,14 @@ final class CameraDirectory {
 
   /**
    * Never fails: a camera whose supervisor does not answer is reported stopped (as configured when asked: a
-   * reload may remove it before the answer).
+   * reload may remove it before the answer), or {@code unknown} while this node is rejoining its cluster (the
+   * camera may well run elsewhere).
    */
   Future<JsonObject> status(String id) {
     CameraConfig camera = cameras.get(id);
     return this.<JsonObject>ask(Addresses.control(id), "status")
-        .recover(e -> Future.succeededFuture(notRunning(camera, e)));
+        .recover(e -> Future.succeededFuture(rejoining != null && camera.enabled()
+            ? CameraStatus.unknown(camera, rejoining).toJson() : notRunning(camera, e)));
   }
 
   Future<JsonObject> restart(String id) {

@@ -60,6 +60,8 @@ public class HttpVerticle extends AbstractVerticle {
   private final MeterRegistry registry;
   /** Why the last reload of the config file was refused, until a good one comes; null when fine. */
   private String configError;
+  /** {@code member} or {@code rejoining} in a cluster (as its placement says), null on a single node. */
+  private String cluster;
   private CameraDirectory directory;
   private ViewerHub hub;
   private HttpServer server;
@@ -87,6 +89,10 @@ public class HttpVerticle extends AbstractVerticle {
     hub = new ViewerHub(vertx, registry);
     vertx.eventBus().<CameraSet>localConsumer(Addresses.CAMERAS, m -> follow(m.body()));
     vertx.eventBus().<JsonObject>localConsumer(Addresses.CONFIG, m -> configError = m.body().getString("error"));
+    vertx.eventBus().<JsonObject>localConsumer(Addresses.CLUSTER, m -> {
+      cluster = m.body().getString("state");
+      directory.rejoining("member".equals(cluster) ? null : m.body().getString("reason"));
+    });
     refreshHealthCounts();
     vertx.setPeriodic(HEALTH_COUNTS_EVERY_MILLIS, id -> refreshHealthCounts());
 
@@ -221,7 +227,7 @@ public class HttpVerticle extends AbstractVerticle {
    */
   private void health(RoutingContext ctx) {
     json(ctx, 200, new JsonObject().put("status", "UP").put("cameras", healthCounts.copy())
-        .put("configError", openConfigError()));
+        .put("configError", openConfigError()).put("cluster", cluster));
   }
 
   private void refreshHealthCounts() {

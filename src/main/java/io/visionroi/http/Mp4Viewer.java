@@ -10,7 +10,8 @@ import java.util.function.Consumer;
 
 /**
  * An MP4 viewer gets each generation's init segment, then its fragments from a keyframe on, none twice. A
- * fragment needs those before it back to its keyframe, so a single one is never dropped: when the socket is
+ * fragment needs those before it back to its keyframe, so a single one is never dropped: after a gap in the
+ * frames offered (dropped before they reached it) it waits for the next keyframe, and when the socket is
  * still backed up as a keyframe comes, the viewer skips that whole group and starts again at the next
  * keyframe (its page skips ahead to the live edge). What waits in the socket stays bounded by about one group.
  * An MP4 viewer of a camera that sends JPEG is closed with 4415.
@@ -53,6 +54,7 @@ final class Mp4Viewer extends ViewerBridge {
     if (!open() || (last != null && frame.notAfter(last))) {
       return;
     }
+    boolean gap = last == null || !frame.follows(last);
     last = frame;
     long now = System.currentTimeMillis();
     switch (frame.kind()) {
@@ -71,7 +73,8 @@ final class Mp4Viewer extends ViewerBridge {
         write(frame);
       }
       case MP4_DELTA -> {
-        if (waitForKeyframe || sentInit == null || !sentInit.sameGeneration(frame)) {
+        if (gap || waitForKeyframe || sentInit == null || !sentInit.sameGeneration(frame)) {
+          waitForKeyframe = true;
           meters.dropped().increment();
           return;
         }

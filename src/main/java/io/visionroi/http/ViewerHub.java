@@ -4,11 +4,13 @@ import io.visionroi.bus.Addresses;
 import io.visionroi.bus.CameraState;
 import io.visionroi.bus.Frame;
 import io.visionroi.bus.FrameCodec;
+import io.visionroi.bus.FramesWaiting;
 import io.visionroi.bus.GopCache;
 import io.visionroi.bus.VideoBudget;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
+import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.DeliveryOptions;
@@ -37,8 +39,10 @@ final class ViewerHub {
   /** Viewer counts are repeated this often, so a camera's supervisor learns them after a move or a restart. */
   static final long COUNT_REPEAT_MILLIS = 2000;
   private static final DeliveryOptions GROUP_ASK = new DeliveryOptions().setSendTimeout(2000);
+
   private static final FrameCodec FRAMES = new FrameCodec();
 
+  private final Vertx vertx;
   private final EventBus bus;
   private final MeterRegistry registry;
   private final VideoBudget budget;
@@ -82,6 +86,7 @@ final class ViewerHub {
   }
 
   ViewerHub(Vertx vertx, MeterRegistry registry) {
+    this.vertx = vertx;
     this.bus = vertx.eventBus();
     this.registry = registry;
     this.budget = VideoBudget.of(vertx);
@@ -116,7 +121,7 @@ final class ViewerHub {
     if (viewer instanceof Mp4Viewer mp4) {
       audience.mp4.add(mp4);
       if (audience.mp4Frames == null) {
-        audience.mp4Frames = bus.consumer(Addresses.mp4(cameraId), m -> onMp4(cameraId, audience, m.body()));
+        audience.mp4Frames = frames(Addresses.mp4(cameraId), cameraId, frame -> onMp4(cameraId, audience, frame));
         audience.mp4Frames.completion().onComplete(registered -> askGroup(cameraId, audience));
       } else if (audience.groupReady) {
         mp4.replay(audience.group.replay());
@@ -124,7 +129,7 @@ final class ViewerHub {
     } else {
       audience.jpeg.add((JpegViewer) viewer);
       if (audience.jpegFrames == null) {
-        audience.jpegFrames = bus.consumer(Addresses.frames(cameraId), m -> audience.jpeg.forEach(v -> v.offer(m.body())));
+        audience.jpegFrames = frames(Addresses.frames(cameraId), cameraId, frame -> audience.jpeg.forEach(v -> v.offer(frame)));
       }
     }
     reportCount(cameraId, audience);
@@ -151,6 +156,20 @@ final class ViewerHub {
       audiences.remove(cameraId);
       audience.states.unregister();
     }
+  }
+
+  /**
+   * A subscription to a camera's frames that this node's worker of the camera holds back while too many wait
+   * for this thread ({@link FramesWaiting}); gone with the subscription.
+   */
+  private MessageConsumer<Frame> frames(String address, String cameraId, Handler<Frame> handler) {
+    FramesWaiting waiting = FramesWaiting.watch(vertx, address, meters(cameraId).dropped()::increment);
+    MessageConsumer<Frame> consumer = bus.consumer(address, m -> {
+      waiting.taken();
+      handler.handle(m.body());
+    });
+    consumer.endHandler(end -> waiting.unwatch(vertx, address));
+    return consumer;
   }
 
   private void onMp4(String cameraId, Audience audience, Frame frame) {

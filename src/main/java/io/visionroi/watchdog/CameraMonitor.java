@@ -5,7 +5,7 @@ import io.visionroi.bus.CameraStatus;
 import io.visionroi.bus.FfmpegAction;
 import io.visionroi.bus.FfmpegEvent;
 import io.visionroi.bus.FfmpegOrder;
-import io.visionroi.bus.Frame;
+import io.visionroi.bus.FrameClock;
 import io.visionroi.bus.StreamFormat;
 import io.visionroi.config.CameraConfig;
 import io.visionroi.config.StreamSettings;
@@ -78,6 +78,8 @@ final class CameraMonitor {
   private boolean running;
   /** Whether that generation gave a frame: until then it is starting up, not hung. */
   private boolean delivered;
+  /** How many of that generation's pictures are counted in {@link #frames}. */
+  private long counted;
   private long pid = -1;
   private long lastStartAt = Long.MIN_VALUE / 2;
   private long nextStartAt;
@@ -200,14 +202,18 @@ final class CameraMonitor {
     return outdated ? new Decision(start(now), null, false) : Decision.NONE;
   }
 
-  /** A frame of any format: only the pictures of the generation's own output count (not its JPEG encoder's). */
-  Decision onFrame(long now, long gen, Frame.Kind kind) {
-    if (!isCurrent(gen) || !kind.isPicture() || (output != null && kind.format() != output)) {
-      return Decision.NONE; // in flight when its generation was replaced or stopped, or not its video
+  /**
+   * What the camera's {@link FrameClock} says (its worker counts the pictures of the generation's own output):
+   * new pictures of the current generation keep the camera live, and the first makes it so.
+   */
+  Decision onPictures(long now, FrameClock.Reading clock) {
+    if (!isCurrent(clock.generation()) || clock.pictures() <= counted) {
+      return Decision.NONE; // of a generation replaced or stopped, or nothing new
     }
-    lastFrameAt = now;
+    frames += clock.pictures() - counted;
+    counted = clock.pictures();
+    lastFrameAt = clock.lastAt();
     delivered = true;
-    frames++;
     if (state == CameraState.LIVE) {
       return Decision.NONE;
     }
@@ -340,6 +346,7 @@ final class CameraMonitor {
     generation++;
     running = true;
     delivered = false;
+    counted = 0;
     pid = -1; // the new ffmpeg's pid comes with its STARTED event
     lastStartAt = now;
     nextStartAt = now + pacing.nextSpacing(quietFor(now), state == CameraState.FAILED);

@@ -4,12 +4,13 @@ import io.visionroi.bus.Addresses;
 import io.visionroi.bus.CameraSet;
 import io.visionroi.bus.CameraState;
 import io.visionroi.bus.FfmpegEvent;
-import io.visionroi.bus.Frame;
+import io.visionroi.bus.FrameClock;
 import io.visionroi.bus.StreamFormat;
 import io.visionroi.config.CameraConfig;
 import io.visionroi.config.StreamSettings;
 import io.vertx.core.AbstractVerticle;
 import io.vertx.core.Future;
+import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
@@ -19,13 +20,15 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.IntSupplier;
 
 /**
- * Supervises the cameras of this node: a periodic timer checks each camera's last-frame clock
+ * Supervises the cameras of this node: a periodic timer reads each camera's {@link FrameClock} and checks it
  * ({@link CameraMonitor}), orders its worker to kill and replace ffmpeg, and publishes the state that makes
  * viewers close on outage. It also answers {@code status} and {@code restart} on each camera's control
  * address. One log line per state change per camera.
@@ -41,15 +44,24 @@ public class WatchdogVerticle extends AbstractVerticle {
   private final String node;
   private final MeterRegistry registry;
   private final Map<String, Supervised> cameras = new LinkedHashMap<>();
+  /**
+   * Cameras that run here silent, taking over from another node that still answers for them: supervised, but
+   * neither their status nor their control requests are this node's to answer yet.
+   */
+  private final Set<String> silent = new HashSet<>();
   private EventBus bus;
 
-  /** A supervised camera: its state machine, its viewers on all nodes, its event-bus subscriptions and its metrics. */
-  private record Supervised(CameraMonitor monitor, ViewerTally viewers, List<MessageConsumer<?>> consumers,
-      CameraMeters meters) {
+  /**
+   * A supervised camera: its state machine, the clock its worker counts pictures on, its viewers on all nodes,
+   * its event-bus subscriptions and its metrics.
+   */
+  private record Supervised(CameraMonitor monitor, FrameClock clock, ViewerTally viewers,
+      List<MessageConsumer<?>> consumers, CameraMeters meters) {
 
     /** Completes once its addresses are unregistered (cluster-wide: other nodes stop asking this one). */
-    Future<Void> end() {
+    Future<Void> end(Vertx vertx) {
       meters.remove();
+      clock.retire(vertx, monitor.camera().id());
       return Future.join(consumers.stream().map(MessageConsumer::unregister).toList()).mapEmpty();
     }
   }
@@ -76,6 +88,7 @@ public class WatchdogVerticle extends AbstractVerticle {
       }
       cameras.values().forEach(c -> {
         countViewers(c, tickAt, () -> c.viewers().expire(tickAt));
+        apply(c.monitor(), c.monitor().onPictures(tickAt, c.clock().read()));
         apply(c.monitor(), c.monitor().tick(tickAt));
       });
     });
@@ -94,21 +107,23 @@ public class WatchdogVerticle extends AbstractVerticle {
       if (monitor.camera().differsOnlyInName(wanted.get(id))) {
         apply(monitor, monitor.rename(wanted.get(id)));
       } else if (!monitor.camera().equals(wanted.get(id))) {
-        ended.add(cameras.remove(id).end());
+        ended.add(cameras.remove(id).end(vertx));
       }
     }
+    silent.retainAll(wanted.keySet());
     long now = System.currentTimeMillis();
+    wanted.values().stream().filter(c -> cameras.containsKey(c.id()) && silent.contains(c.id())
+        && !set.silent().contains(c.id())).forEach(camera -> speak(cameras.get(camera.id())));
     wanted.values().stream().filter(c -> !cameras.containsKey(c.id())).forEach(camera -> {
       CameraMonitor monitor = new CameraMonitor(camera, stream, now);
       ViewerTally viewers = new ViewerTally();
-      Supervised supervised = new Supervised(monitor, viewers, new ArrayList<>(), new CameraMeters(registry, monitor));
+      FrameClock clock = FrameClock.register(vertx, camera.id());
+      Supervised supervised = new Supervised(monitor, clock, viewers, new ArrayList<>(),
+          new CameraMeters(registry, monitor));
       cameras.put(camera.id(), supervised);
       supervised.consumers().addAll(List.of(
-          bus.<Frame>localConsumer(Addresses.frames(camera.id()), m -> onFrame(monitor, m.body())),
-          bus.<Frame>localConsumer(Addresses.mp4(camera.id()), m -> onFrame(monitor, m.body())),
           bus.<JsonObject>localConsumer(Addresses.ffmpegEvents(camera.id()),
-              m -> onFfmpegEvent(monitor, FfmpegEvent.fromJson(m.body()))),
-          bus.<String>consumer(Addresses.control(camera.id()), m -> onControl(monitor, m)),
+              m -> onFfmpegEvent(monitor, clock, FfmpegEvent.fromJson(m.body()))),
           bus.<JsonObject>consumer(Addresses.viewers(camera.id()), m -> {
             long at = System.currentTimeMillis();
             countViewers(supervised, at, () -> viewers.report(m.body().getString("node"),
@@ -117,9 +132,27 @@ public class WatchdogVerticle extends AbstractVerticle {
               bus.send(Addresses.jpegWanted(camera.id()), null, Addresses.localOnly());
             }
           })));
+      if (set.silent().contains(camera.id())) {
+        silent.add(camera.id());
+      } else {
+        answerControl(supervised);
+      }
       apply(monitor, monitor.begin(now));
     });
     return Future.join(ended).mapEmpty();
+  }
+
+  /** This node answers for the camera from now on: its control requests, and its status to its viewers. */
+  private void answerControl(Supervised camera) {
+    CameraMonitor monitor = camera.monitor();
+    camera.consumers().add(bus.<String>consumer(Addresses.control(monitor.camera().id()), m -> onControl(monitor, m)));
+  }
+
+  /** A camera that ran silent speaks: its worker publishes, and its viewers hear its status at once. */
+  private void speak(Supervised camera) {
+    silent.remove(camera.monitor().camera().id());
+    answerControl(camera);
+    apply(camera.monitor(), CameraMonitor.Decision.ANNOUNCE);
   }
 
   /**
@@ -134,14 +167,11 @@ public class WatchdogVerticle extends AbstractVerticle {
     }
   }
 
-  private void onFrame(CameraMonitor monitor, Frame frame) {
-    apply(monitor, monitor.onFrame(System.currentTimeMillis(), frame.generation(), frame.kind()));
-  }
-
-  private void onFfmpegEvent(CameraMonitor monitor, FfmpegEvent event) {
+  private void onFfmpegEvent(CameraMonitor monitor, FrameClock clock, FfmpegEvent event) {
     long now = System.currentTimeMillis();
     CameraMonitor.Decision decision = switch (event.kind()) {
       case STARTED -> monitor.onStarted(event.generation(), event.pid(), StreamFormat.fromWireName(event.detail()));
+      case PICTURE -> monitor.onPictures(now, clock.read());
       case MEDIA -> monitor.onMedia(event.generation(), event.detail());
       case SOURCE -> monitor.onSource(now, event.generation(), event.detail(), false);
       case OUTDATED -> monitor.onSource(now, event.generation(), event.detail(), true);
@@ -183,7 +213,7 @@ public class WatchdogVerticle extends AbstractVerticle {
     if (decision.order() != null) {
       bus.send(Addresses.ffmpeg(camera.id()), decision.order().toJson(), Addresses.localOnly());
     }
-    if (decision.announce()) {
+    if (decision.announce() && !silent.contains(camera.id())) {
       bus.publish(Addresses.state(camera.id()), monitor.status(System.currentTimeMillis(), node).toJson());
     }
   }

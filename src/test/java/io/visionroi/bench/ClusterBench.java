@@ -37,7 +37,7 @@ public final class ClusterBench {
   }
 
   public static void main(String[] args) throws Exception {
-    Path dir = Files.createTempDirectory("visionroi-cluster-bench");
+    Path dir = Files.createTempDirectory(Path.of("target").toAbsolutePath(), "cluster-bench");
     String latency = latency(dir.resolve("latency"));
     String failover = failover(dir.resolve("failover"));
     BenchReport.writeSection("cluster", "## Cluster\n\n"

@@ -41,7 +41,7 @@ public final class ClusterFaultBench {
     for (String id : List.of("hall", "yard", "gate", "dock")) {
       cameras.add(new JsonObject().put("id", id).put("url", "lavfi:testsrc2=size=320x240:rate=" + rate++));
     }
-    Path dir = Files.createTempDirectory("visionroi-cluster-fault-bench");
+    Path dir = Files.createTempDirectory(Path.of("target").toAbsolutePath(), "cluster-fault-bench");
     StringBuilder rows = new StringBuilder();
     List<String> verdicts = new ArrayList<>();
     try (ClusterNodes cluster = new ClusterNodes(dir, new JsonObject().put("cameras", cameras))) {

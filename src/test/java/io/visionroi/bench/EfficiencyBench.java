@@ -37,13 +37,8 @@ public final class EfficiencyBench {
   }
 
   public static void main(String[] args) throws Exception {
-    Path work = Files.createTempDirectory("visionroi-efficiency");
-    Path clip = work.resolve("clip.mkv");
-    Process encode = new ProcessBuilder("ffmpeg", "-hide_banner", "-loglevel", "error", "-y", "-f", "lavfi", "-i",
-        "testsrc2=size=640x480:rate=15", "-t", "10", "-c:v", "mjpeg", "-q:v", "5", clip.toString()).inheritIO().start();
-    if (!encode.waitFor(60, TimeUnit.SECONDS) || encode.exitValue() != 0) {
-      throw new IllegalStateException("cannot make the test clip");
-    }
+    Path work = Files.createTempDirectory(Path.of("target").toAbsolutePath(), "efficiency");
+    Path clip = FrameCostBench.mjpegClip(work);
     Vertx vertx = Vertx.vertx();
     StringBuilder rows = new StringBuilder();
     try {

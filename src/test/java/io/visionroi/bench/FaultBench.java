@@ -36,7 +36,7 @@ public final class FaultBench {
 
   public static void main(String[] args) throws Exception {
     int trials = args.length > 0 ? Integer.parseInt(args[0]) : 10;
-    Path work = Files.createTempDirectory("visionroi-bench");
+    Path work = Files.createTempDirectory(Path.of("target").toAbsolutePath(), "bench");
     StringBuilder report = new StringBuilder();
     try {
       report.append(outage(work, trials));

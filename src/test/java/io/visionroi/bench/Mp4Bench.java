@@ -51,7 +51,7 @@ public final class Mp4Bench {
 
   public static void main(String[] args) throws Exception {
     int connects = args.length > 0 ? Integer.parseInt(args[0]) : 30;
-    Path work = Files.createTempDirectory("visionroi-mp4bench");
+    Path work = Files.createTempDirectory(Path.of("target").toAbsolutePath(), "mp4bench");
     Vertx vertx = Vertx.vertx();
     StringBuilder costs = new StringBuilder();
     StringBuilder starts = new StringBuilder();

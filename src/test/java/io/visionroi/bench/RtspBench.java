@@ -85,7 +85,7 @@ public final class RtspBench {
     int deadSeconds = Integer.getInteger("rtsp.dead.seconds", 60);
     Set<String> parts = Set.of(System.getProperty("rtsp.parts", "1,2,3").split(","));
     Runtime.getRuntime().addShutdownHook(new Thread(() -> JARS.forEach(JarProcess::close)));
-    Path work = Files.createTempDirectory("visionroi-rtsp-bench");
+    Path work = Files.createTempDirectory(Path.of("target").toAbsolutePath(), "rtsp-bench");
     long begin = System.currentTimeMillis();
     StringBuilder md = new StringBuilder();
     md.append(MP4 ? "## Real RTSP cameras, MP4 viewers\n\n`BENCH_JAVA_OPTS=\"-Drtsp.format=mp4 ...\" scripts/bench-rtsp.sh "

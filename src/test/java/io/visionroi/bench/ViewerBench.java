@@ -60,7 +60,7 @@ public final class ViewerBench {
   }
 
   private static String scenario(Vertx vertx, int count) throws Exception {
-    Path dir = Files.createTempDirectory("visionroi-viewers");
+    Path dir = Files.createTempDirectory(Path.of("target").toAbsolutePath(), "viewers");
     JsonObject config = new JsonObject().put("cameras", new JsonArray()
         .add(new JsonObject().put("id", "cam").put("url", "lavfi:testsrc2=size=640x480:rate=15")));
     try (JarProcess jar = JarProcess.start(dir, config)) {

@@ -5,9 +5,11 @@ import io.visionroi.bus.FfmpegAction;
 import io.visionroi.bus.FfmpegEvent;
 import io.visionroi.bus.FfmpegOrder;
 import io.visionroi.bus.Frame;
+import io.visionroi.bus.FrameClock;
 import io.visionroi.bus.FrameCodec;
 import io.visionroi.config.CameraConfig;
 import io.visionroi.support.Processes;
+import io.visionroi.support.RtspCamera;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.ThreadingModel;
 import io.vertx.core.Vertx;
@@ -33,7 +35,52 @@ class CameraVerticleTest {
   private static final CameraConfig PATTERN = CameraConfig.of("w", "W", "lavfi:testsrc2=size=160x120:rate=10");
 
   private static void order(Vertx vertx, FfmpegAction action, long generation) {
-    vertx.eventBus().send(Addresses.ffmpeg(PATTERN.id()), new FfmpegOrder(action, generation).toJson());
+    order(vertx, PATTERN, action, generation);
+  }
+
+  private static void order(Vertx vertx, CameraConfig camera, FfmpegAction action, long generation) {
+    vertx.eventBus().send(Addresses.ffmpeg(camera.id()), new FfmpegOrder(action, generation).toJson());
+  }
+
+  private static void deploy(Vertx vertx, CameraConfig camera) {
+    vertx.deployVerticle(new CameraVerticle(camera, "ffmpeg"), new DeploymentOptions()
+        .setThreadingModel(ThreadingModel.WORKER).setWorkerPoolName("camera-" + camera.id()).setWorkerPoolSize(1)).await();
+  }
+
+  @Test
+  @Timeout(value = 40, timeUnit = TimeUnit.SECONDS)
+  void theClockCountsTheGenerationsOwnPicturesOnlyNotItsInitSegmentNorItsJpegEncoders(Vertx vertx,
+      VertxTestContext test) throws Throwable {
+    vertx.eventBus().registerDefaultCodec(Frame.class, new FrameCodec());
+    try (RtspCamera rtsp = RtspCamera.h264(1).start()) {
+      CameraConfig camera = CameraConfig.of("m", "M", rtsp.url());
+      FrameClock clock = FrameClock.register(vertx, camera.id());
+      List<Frame> mp4 = new CopyOnWriteArrayList<>();
+      List<Frame> jpeg = new CopyOnWriteArrayList<>();
+      List<FfmpegEvent> pictures = new CopyOnWriteArrayList<>();
+      vertx.eventBus().<Frame>consumer(Addresses.mp4(camera.id()), m -> mp4.add(m.body()));
+      vertx.eventBus().<Frame>consumer(Addresses.frames(camera.id()), m -> jpeg.add(m.body()));
+      vertx.eventBus().<JsonObject>consumer(Addresses.ffmpegEvents(camera.id()), m -> {
+        FfmpegEvent event = FfmpegEvent.fromJson(m.body());
+        if (event.kind() == FfmpegEvent.Kind.PICTURE) {
+          pictures.add(event);
+        }
+      });
+      deploy(vertx, camera);
+      order(vertx, camera, FfmpegAction.START, 1);
+      long wanting = vertx.setPeriodic(1000, id -> vertx.eventBus().send(Addresses.jpegWanted(camera.id()), null));
+      assertTrue(Processes.waitFor(20_000, () -> jpeg.size() >= 5 && mp4.size() >= 10),
+          () -> "MP4 and its JPEG encoder's pictures: " + mp4.size() + " / " + jpeg.size());
+      vertx.cancelTimer(wanting);
+      order(vertx, camera, FfmpegAction.STOP, 1);
+      Thread.sleep(800); // what was published before the stop has arrived
+      long ownPictures = mp4.stream().filter(f -> f.kind().isPicture()).count();
+      assertTrue(mp4.stream().anyMatch(f -> f.kind() == Frame.Kind.MP4_INIT));
+      assertEquals(new FrameClock.Reading(1, ownPictures, mp4.get(mp4.size() - 1).readAt()), clock.read(),
+          "every MP4 picture, and nothing else, counted: " + jpeg.size() + " JPEG pictures were not");
+      assertEquals(1, pictures.size(), "the supervisor is told of the first picture, once: " + pictures);
+    }
+    test.completeNow();
   }
 
   @Test

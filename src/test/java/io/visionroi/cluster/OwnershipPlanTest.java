@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.Set;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class OwnershipPlanTest {
@@ -46,18 +47,26 @@ class OwnershipPlanTest {
     CAMERAS.forEach(c -> allOnN1.put(c, "n1"));
     OwnershipPlan unsettled = OwnershipPlan.of(CAMERAS, TWO, allOnN1, "n1", Set.of(), false);
     assertEquals(Set.of("a", "b", "c", "d"), unsettled.keep());
-    assertTrue(unsettled.release().isEmpty(), "no moves while membership changes");
+    assertNull(unsettled.handOver(), "no moves while membership changes");
 
     OwnershipPlan settled = OwnershipPlan.of(CAMERAS, TWO, allOnN1, "n1", Set.of(), true);
-    assertEquals(List.of("d"), settled.release(), "one per round");
-    assertEquals(Set.of("a", "b", "c"), settled.keep());
-    assertTrue(OwnershipPlan.of(CAMERAS, TWO, allOnN1, "n2", Set.of(), true).release().isEmpty());
+    assertEquals(new OwnershipPlan.HandOver("d", "n2"), settled.handOver(), "one at a time, to the least loaded");
+    assertEquals(Set.of("a", "b", "c", "d"), settled.keep(), "it runs on until the other node has it");
+    assertTrue(settled.release().isEmpty());
+    assertNull(OwnershipPlan.of(CAMERAS, TWO, allOnN1, "n2", Set.of(), true).handOver());
 
     // Three against one still differs by two: one more moves; two against two is balanced.
     Map<String, String> threeOne = Map.of("a", "n1", "b", "n1", "c", "n1", "d", "n2");
-    assertEquals(List.of("c"), OwnershipPlan.of(CAMERAS, TWO, threeOne, "n1", Set.of(), true).release());
+    assertEquals(new OwnershipPlan.HandOver("c", "n2"),
+        OwnershipPlan.of(CAMERAS, TWO, threeOne, "n1", Set.of(), true).handOver());
     Map<String, String> twoTwo = Map.of("a", "n1", "b", "n1", "c", "n2", "d", "n2");
-    assertTrue(OwnershipPlan.of(CAMERAS, TWO, twoTwo, "n1", Set.of(), true).release().isEmpty());
+    assertNull(OwnershipPlan.of(CAMERAS, TWO, twoTwo, "n1", Set.of(), true).handOver());
+
+    // Two nodes with two each and a third with none: only one of them moves a camera (the lowest id).
+    Set<String> three = Set.of("n1", "n2", "n3");
+    assertEquals(new OwnershipPlan.HandOver("b", "n3"),
+        OwnershipPlan.of(CAMERAS, three, twoTwo, "n1", Set.of(), true).handOver());
+    assertNull(OwnershipPlan.of(CAMERAS, three, twoTwo, "n2", Set.of(), true).handOver(), "one move at a time");
   }
 
   @Test

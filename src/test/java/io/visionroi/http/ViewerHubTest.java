@@ -3,6 +3,7 @@ package io.visionroi.http;
 import io.visionroi.bus.Addresses;
 import io.visionroi.bus.Frame;
 import io.visionroi.bus.FrameCodec;
+import io.visionroi.bus.FramesWaiting;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
@@ -16,6 +17,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -144,5 +146,70 @@ class ViewerHubTest {
         test.completeNow();
       }));
     });
+  }
+
+  /**
+   * The node's HTTP thread stalls while a camera sends 100 frames, published as the camera's worker does (if
+   * {@link FramesWaiting} admits them): at most {@link FramesWaiting#LIMIT} wait for it, the rest are dropped and
+   * counted, and the MP4 viewer skips from the gap to the next keyframe instead of being sent fragments it
+   * cannot decode.
+   */
+  @Test
+  @Timeout(value = 15, timeUnit = TimeUnit.SECONDS)
+  void aStalledHubKeepsFewFramesWaitingAndItsMp4ViewerResumesAtTheNextKeyframe(Vertx vertx, VertxTestContext test)
+      throws Exception {
+    vertx.eventBus().registerDefaultCodec(Frame.class, FRAMES);
+    Buffer group = FRAMES.encodeAll(List.of(frame(1, Frame.Kind.MP4_INIT), frame(2, Frame.Kind.MP4_KEY)));
+    vertx.eventBus().consumer(Addresses.gop(CAMERA), ask -> ask.reply(group));
+    SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    RecordingChannel channel = new RecordingChannel();
+    io.vertx.core.Context hubContext = vertx.getOrCreateContext();
+    CountDownLatch joined = new CountDownLatch(1);
+    hubContext.runOnContext(v -> {
+      ViewerHub hub = new ViewerHub(vertx, registry);
+      hub.join(CAMERA, mp4Viewer(hub, channel));
+      vertx.setTimer(300, t -> joined.countDown());
+    });
+    assertTrue(joined.await(5, TimeUnit.SECONDS));
+    CountDownLatch stalled = new CountDownLatch(1);
+    hubContext.runOnContext(v -> {
+      stalled.countDown();
+      sleep(1000); // the HTTP thread busy elsewhere
+    });
+    assertTrue(stalled.await(5, TimeUnit.SECONDS));
+    for (long seq = 3; seq <= 102; seq++) {
+      publishAsTheWorkerDoes(vertx, frame(seq, Frame.Kind.MP4_DELTA));
+    }
+    sleep(1500);
+    publishAsTheWorkerDoes(vertx, frame(103, Frame.Kind.MP4_KEY));
+    publishAsTheWorkerDoes(vertx, frame(104, Frame.Kind.MP4_DELTA));
+    sleep(300);
+    hubContext.runOnContext(v -> test.verify(() -> {
+      List<String> expected = new ArrayList<>(List.of("MP4_INIT-1", "MP4_KEY-2"));
+      for (long seq = 3; seq < 3 + FramesWaiting.LIMIT; seq++) {
+        expected.add("MP4_DELTA-" + seq);
+      }
+      expected.addAll(List.of("MP4_KEY-103", "MP4_DELTA-104"));
+      assertEquals(expected, channel.sent.stream().map(Buffer::toString).toList(),
+          "the frames that waited, then from the next keyframe on");
+      assertEquals(100 - FramesWaiting.LIMIT,
+          registry.get("visionroi.camera.frames.dropped").tag("camera", CAMERA).counter().count());
+      test.completeNow();
+    }));
+  }
+
+  private static void publishAsTheWorkerDoes(Vertx vertx, Frame frame) {
+    FramesWaiting waiting = FramesWaiting.at(vertx, Addresses.mp4(CAMERA));
+    if (waiting == null || waiting.admit()) {
+      vertx.eventBus().publish(Addresses.mp4(CAMERA), frame);
+    }
+  }
+
+  private static void sleep(long millis) {
+    try {
+      Thread.sleep(millis);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 }

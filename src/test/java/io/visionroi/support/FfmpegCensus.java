@@ -23,6 +23,12 @@ public final class FfmpegCensus implements AutoCloseable {
     public boolean anyTwice() {
       return counts.values().stream().anyMatch(n -> n > 1);
     }
+
+    /** The cameras with more than one ffmpeg. */
+    public Set<String> doubled() {
+      return counts.entrySet().stream().filter(e -> e.getValue() > 1).map(Map.Entry::getKey)
+          .collect(java.util.stream.Collectors.toSet());
+    }
   }
 
   private final ClusterNodes cluster;
@@ -59,9 +65,23 @@ public final class FfmpegCensus implements AutoCloseable {
     return samplesFrom(from).stream().filter(s -> s.onceEach(cameras)).findFirst();
   }
 
-  /** The first sample at or after {@code from} in which some camera has two ffmpeg or more. */
-  public Optional<Sample> firstTwice(long from) {
-    return samplesFrom(from).stream().filter(Sample::anyTwice).findFirst();
+  /**
+   * The first sample at or after {@code from} beyond what make-before-break moves one at a time allow: more
+   * than one camera with two ffmpeg, a camera with three, or a camera with two for longer than
+   * {@code overlapMillis} (its first keyframe on the new node, one request and one kill).
+   */
+  public Optional<Sample> firstBeyondOneMove(long from, long overlapMillis) {
+    Map<String, Long> doubledSince = new java.util.HashMap<>();
+    for (Sample s : samplesFrom(from)) {
+      Set<String> doubled = s.doubled();
+      doubledSince.keySet().retainAll(doubled);
+      doubled.forEach(c -> doubledSince.putIfAbsent(c, s.at()));
+      boolean tooLong = doubledSince.values().stream().anyMatch(since -> s.at() - since > overlapMillis);
+      if (doubled.size() > 1 || s.counts().values().stream().anyMatch(n -> n > 2) || tooLong) {
+        return Optional.of(s);
+      }
+    }
+    return Optional.empty();
   }
 
   /** The samples taken at or after {@code from}. */

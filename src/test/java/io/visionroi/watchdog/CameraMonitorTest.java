@@ -1,7 +1,7 @@
 package io.visionroi.watchdog;
 
 import io.visionroi.bus.CameraState;
-import io.visionroi.bus.Frame;
+import io.visionroi.bus.FrameClock;
 import io.visionroi.bus.StreamFormat;
 import io.visionroi.bus.FfmpegAction;
 import io.visionroi.bus.FfmpegOrder;
@@ -10,6 +10,8 @@ import io.visionroi.config.StreamSettings;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -24,27 +26,33 @@ class CameraMonitorTest {
 
   private final CameraMonitor monitor = new CameraMonitor(CameraConfig.of("c", "C", "rtsp://u:pw@cam/x"), STREAM, 0);
 
+  private final Map<CameraMonitor, FrameClock> clocks = new HashMap<>();
+
+  /** The camera's worker read a picture of generation {@code gen} at {@code at}, and the watchdog looked. */
+  private CameraMonitor.Decision picture(CameraMonitor camera, long at, long gen) {
+    FrameClock clock = clocks.computeIfAbsent(camera, c -> new FrameClock());
+    clock.count(gen, at);
+    return camera.onPictures(at, clock.read());
+  }
+
   private void goLive() {
     assertEquals(FfmpegAction.START, monitor.begin(0).action());
     monitor.onStarted(1, 100, StreamFormat.JPEG);
-    CameraMonitor.Decision d = monitor.onFrame(500, 1, Frame.Kind.JPEG);
+    CameraMonitor.Decision d = picture(monitor, 500, 1);
     assertEquals(CameraState.LIVE, d.transition().to());
     assertTrue(d.announce());
   }
 
   @Test
-  void anMp4CameraIsLiveOnItsFragmentsAloneAndSaysWhatItSends() {
+  void anMp4CameraSaysWhatItSends() {
     monitor.begin(0);
     assertTrue(monitor.onStarted(1, 100, StreamFormat.MP4).announce(), "a new output is news for viewers");
-    assertNull(monitor.onFrame(400, 1, Frame.Kind.MP4_INIT).transition(), "an init segment is no picture");
-    assertNull(monitor.onFrame(450, 1, Frame.Kind.JPEG).transition(), "its JPEG encoder's pictures do not count");
     assertEquals("mp4", monitor.status(450, "n").toJson().getString("output"));
     assertNull(monitor.status(450, "n").mime(), "until the init segment was read");
     assertTrue(monitor.onMedia(1, "video/mp4; codecs=\"avc1.640028\"").announce());
-    assertEquals(CameraState.LIVE, monitor.onFrame(500, 1, Frame.Kind.MP4_KEY).transition().to());
-    monitor.onFrame(4000, 1, Frame.Kind.JPEG);
-    assertEquals(CameraState.OUTAGE, monitor.tick(4100).transition().to(), "JPEG alone does not keep it live");
-    assertEquals("video/mp4; codecs=\"avc1.640028\"", monitor.status(4100, "n").mime());
+    assertEquals(CameraState.LIVE, picture(monitor, 500, 1).transition().to());
+    assertEquals(CameraState.OUTAGE, monitor.tick(4000).transition().to());
+    assertEquals("video/mp4; codecs=\"avc1.640028\"", monitor.status(4000, "n").mime());
   }
 
   @Test
@@ -107,7 +115,7 @@ class CameraMonitorTest {
         "replaced after firstFrameTimeout, asking the camera first now that it is in outage");
     assertTrue(monitor.status(20_000, "n").lastError().contains("stream.firstFrameTimeout"));
     monitor.onStarted(2, 101, StreamFormat.JPEG);
-    assertEquals(CameraState.LIVE, monitor.onFrame(21_000, 2, Frame.Kind.JPEG).transition().to());
+    assertEquals(CameraState.LIVE, picture(monitor, 21_000, 2).transition().to());
     assertNull(monitor.status(21_000, "n").lastError(), "a past error is not shown once live again");
   }
 
@@ -125,7 +133,7 @@ class CameraMonitorTest {
     assertNull(monitor.tick(13_500).action());
     assertEquals(FfmpegAction.START, monitor.tick(13_600).action(), "outageRetry after the previous start");
     monitor.onStarted(4, 103, StreamFormat.JPEG);
-    monitor.onFrame(14_000, 4, Frame.Kind.JPEG);
+    picture(monitor, 14_000, 4);
     assertNull(monitor.tick(16_000).action(), "a generation that gives video stays");
   }
 
@@ -134,14 +142,14 @@ class CameraMonitorTest {
     goLive();
     monitor.tick(4000);
     monitor.onStarted(2, 101, StreamFormat.JPEG);
-    assertNull(monitor.onFrame(4100, 1, Frame.Kind.JPEG).transition(), "a late frame of generation 1 does not make it live");
-    assertEquals(CameraState.LIVE, monitor.onFrame(4200, 2, Frame.Kind.JPEG).transition().to());
+    assertNull(picture(monitor, 4100, 1).transition(), "a late frame of generation 1 does not make it live");
+    assertEquals(CameraState.LIVE, picture(monitor, 4200, 2).transition().to());
   }
 
   @Test
   void aLiveCameraWhoseFfmpegExitsIsStartingAtOnceAndRestarted() {
     goLive();
-    monitor.onFrame(9000, 1, Frame.Kind.JPEG);
+    picture(monitor, 9000, 1);
     CameraMonitor.Decision d = monitor.onExited(9500, 1, "rtsp://u:***@cam/x: End of file");
     assertEquals(CameraState.STARTING, d.transition().to(), "no ffmpeg is no video: not live for another grace");
     assertEquals("rtsp://u:***@cam/x: End of file", d.transition().reason());
@@ -233,14 +241,14 @@ class CameraMonitorTest {
     assertEquals(FfmpegAction.START, woken.action());
     assertEquals(CameraState.STARTING, woken.transition().to());
     lazy.onStarted(1, 300, StreamFormat.JPEG);
-    assertEquals(CameraState.LIVE, lazy.onFrame(60_400, 1, Frame.Kind.JPEG).transition().to());
-    lazy.onFrame(61_000, 1, Frame.Kind.JPEG);
+    assertEquals(CameraState.LIVE, picture(lazy, 60_400, 1).transition().to());
+    picture(lazy, 61_000, 1);
     lazy.onViewers(61_000, 0);
     assertNull(lazy.tick(62_900).action(), "stays for idleStop after the last viewer");
     CameraMonitor.Decision idle = lazy.tick(63_000);
     assertEquals(FfmpegAction.STOP, idle.action());
     assertEquals(CameraState.STOPPED, idle.transition().to());
-    assertEquals(CameraMonitor.Decision.NONE, lazy.onFrame(63_010, 1, Frame.Kind.JPEG), "a frame in flight when it stopped is stale");
+    assertEquals(CameraMonitor.Decision.NONE, picture(lazy, 63_010, 1), "a frame in flight when it stopped is stale");
     assertEquals(CameraState.STOPPED, lazy.state(), "never live without a viewer");
   }
 
