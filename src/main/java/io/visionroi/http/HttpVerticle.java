@@ -28,6 +28,7 @@ import io.vertx.micrometer.PrometheusScrapingHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.HashMap;
@@ -124,8 +125,15 @@ public class HttpVerticle extends AbstractVerticle {
     router.errorHandler(404, ctx -> error(ctx, 404, "not found: " + ctx.request().path()));
     router.errorHandler(405, ctx -> error(ctx, 405, "method not allowed: " + ctx.request().method()));
     router.errorHandler(500, ctx -> {
+      if (ctx.response().closed() || ctx.failure() instanceof IOException) {
+        return; // the client went away before the answer: nobody to tell, and nothing for the operator
+      }
       LOG.error("request {} failed", ctx.request().path(), ctx.failure());
-      error(ctx, 500, "internal error");
+      if (ctx.response().headWritten()) {
+        ctx.response().reset(); // half an answer went out: end the connection rather than a second one
+      } else {
+        error(ctx, 500, "internal error");
+      }
     });
 
     // A client that does not answer our close frame is disconnected after 2 s, not Vert.x's default 10 s.

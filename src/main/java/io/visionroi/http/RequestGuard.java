@@ -25,7 +25,9 @@ import java.util.Locale;
  *       an {@code <img>} of {@code stream.mjpeg} or a snapshot, which sends no Origin, unless its
  *       {@code Referer}'s origin is in {@code http.allowedOrigins}.</li>
  * </ul>
- * Clients that are no browser (ffmpeg, curl, Prometheus) send no Origin and are not concerned.
+ * Clients that are no browser (ffmpeg, curl, Prometheus) send no Origin and are not concerned. A query string
+ * that does not decode ({@code ?x=%zz}) is refused with 400 here too: the router would decode it while matching
+ * the next routes and log the client's mistake as its own failure, with a stack trace, at every request.
  */
 final class RequestGuard implements Handler<RoutingContext> {
 
@@ -41,6 +43,12 @@ final class RequestGuard implements Handler<RoutingContext> {
   @Override
   public void handle(RoutingContext ctx) {
     HttpServerRequest request = ctx.request();
+    try {
+      request.params();
+    } catch (IllegalArgumentException malformed) {
+      answer(ctx, 400, "malformed query string: " + malformed.getMessage());
+      return;
+    }
     // Host of HTTP/1.1, :authority of HTTP/2 (Java's client upgrades to h2c on its own)
     HostAndPort authority = request.authority();
     String host = authority == null ? null
@@ -118,7 +126,11 @@ final class RequestGuard implements Handler<RoutingContext> {
   }
 
   private static void refuse(RoutingContext ctx, String why) {
-    ctx.response().setStatusCode(403).putHeader("Content-Type", "application/json")
+    answer(ctx, 403, why);
+  }
+
+  private static void answer(RoutingContext ctx, int status, String why) {
+    ctx.response().setStatusCode(status).putHeader("Content-Type", "application/json")
         .end(new JsonObject().put("error", why).encode());
   }
 }

@@ -1,8 +1,11 @@
 package io.visionroi.bench;
 
 import io.visionroi.support.ClusterNodes;
+import io.visionroi.support.FfmpegCensus;
 import io.visionroi.support.JarProcess;
 import io.visionroi.support.Processes;
+import io.visionroi.support.RtspCamera;
+import io.visionroi.support.ViewerClient;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.http.WebSocketClientOptions;
@@ -24,7 +27,9 @@ import static io.visionroi.support.ClusterNodes.owners;
  * Two packaged-jar nodes of one cluster on loopback. Latency: 10 viewers on the node running a camera
  * and 10 on the other node, at the same time. Failover: the node running half of four cameras is killed
  * (SIGKILL) or stopped (SIGTERM), then started again, over repeats; the time until its cameras run on the
- * survivor and until they are live there. Run by scripts/bench-cluster.sh; about 4 minutes.
+ * survivor and until they are live there. Rolling restart: three nodes, six real RTSP H.264 cameras, an MP4
+ * viewer of every camera on every node; each node in turn stopped (SIGTERM) and started again: the longest gap
+ * each viewer on the other nodes sees. Run by scripts/bench-cluster.sh; about 6 minutes.
  */
 public final class ClusterBench {
 
@@ -32,6 +37,7 @@ public final class ClusterBench {
   private static final int VIEWERS = 10;
   private static final int TRIALS = 5;
   private static final long START_MILLIS = 60_000;
+  private static final int ROLLING_CAMERAS = 6;
 
   private ClusterBench() {
   }
@@ -40,6 +46,7 @@ public final class ClusterBench {
     Path dir = Files.createTempDirectory(Path.of("target").toAbsolutePath(), "cluster-bench");
     String latency = latency(dir.resolve("latency"));
     String failover = failover(dir.resolve("failover"));
+    String rolling = rollingRestart(dir.resolve("rolling"));
     BenchReport.writeSection("cluster", "## Cluster\n\n"
         + "`scripts/bench-cluster.sh` on " + LocalDate.now() + ", " + BenchReport.machine() + ". Two nodes "
         + "(`--cluster`, the shipped `conf/cluster.xml` under a cluster name of their own) on loopback.\n\n"
@@ -53,7 +60,18 @@ public final class ClusterBench {
         + "*Running*: all four cameras run on the survivor (API on the survivor); *live*: and show video. "
         + "Targets: SIGKILL within 15 s, SIGTERM within 3 s.\n\n"
         + "| signal | trials | running p50 | running max | live p50 | live max |\n"
-        + "| --- | --- | --- | --- | --- | --- |\n" + failover);
+        + "| --- | --- | --- | --- | --- | --- |\n" + failover
+        + "\n**Rolling restart.** Three nodes; " + ROLLING_CAMERAS + " GStreamer RTSP H.264 cameras (160x120@10, a "
+        + "keyframe every 2 s, one encoder per camera kept running by a plain client, so a new session waits for "
+        + "the next keyframe as on a real camera), two on each node; an MP4 viewer of every camera on every node. "
+        + "Each node in turn gets SIGTERM (its cameras are handed over make-before-break), then starts again and "
+        + "gets two cameras back (one move at a time). *Gap*: the longest time without a fragment at a viewer on "
+        + "the two other nodes, from the SIGTERM until the cameras are spread again, over all their viewers "
+        + "(the frame interval is 100 ms); *beyond one move*: 100 ms samples of the processes, while the node "
+        + "comes back, with two cameras moving at once or a camera on two ffmpeg for over 6 s. Target: gap ≤ "
+        + "0.5 s, beyond one move 0.\n\n"
+        + "| step | gap max | gap p50 over viewers | back in | beyond one move |\n| --- | --- | --- | --- | --- |\n"
+        + rolling);
     System.exit(0);
   }
 
@@ -126,6 +144,78 @@ public final class ClusterBench {
       }
     }
     return failoverRow("SIGKILL", killRun, killLive) + failoverRow("SIGTERM", termRun, termLive);
+  }
+
+  private static String rollingRestart(Path dir) throws Exception {
+    Vertx vertx = Vertx.vertx();
+    List<RtspCamera> rtsp = new ArrayList<>();
+    List<Process> keepers = new ArrayList<>();
+    List<ViewerClient> viewers = new ArrayList<>();
+    StringBuilder rows = new StringBuilder();
+    try {
+      JsonArray cameras = new JsonArray();
+      for (int i = 0; i < ROLLING_CAMERAS; i++) {
+        RtspCamera camera = RtspCamera.h264(2).size("160x120").fps(10).shared().start();
+        rtsp.add(camera);
+        keepers.add(new ProcessBuilder("setpriv", "--pdeathsig", "KILL", "--", "ffmpeg", "-hide_banner", "-nostdin",
+            "-loglevel", "quiet", "-rtsp_transport", "tcp", "-i", camera.url(), "-c", "copy", "-f", "null", "-")
+            .redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectError(ProcessBuilder.Redirect.DISCARD).start());
+        cameras.add(new JsonObject().put("id", "c" + i).put("url", camera.url()));
+      }
+      try (ClusterNodes cluster = new ClusterNodes(dir, new JsonObject().put("cameras", cameras))) {
+        List<JarProcess> nodes = new ArrayList<>();
+        List<Integer> ports = new ArrayList<>();
+        for (String name : List.of("n0", "n1", "n2")) {
+          nodes.add(cluster.start(name));
+        }
+        nodes.forEach(n -> ports.add(n.awaitStarted(START_MILLIS)));
+        require(Processes.waitFor(90_000, () -> cluster.liveAndSpread(ports)), "six cameras live, two on each node");
+        for (int port : ports) {
+          viewers.addAll(mp4Viewers(vertx, port));
+        }
+        for (int step = 0; step < nodes.size(); step++) {
+          int stopped = ports.get(step);
+          List<ViewerClient> others = viewers.stream().filter(v -> v.port != stopped).toList();
+          try (FfmpegCensus census = new FfmpegCensus(cluster)) {
+            long stoppedAt = System.currentTimeMillis();
+            Processes.signal(nodes.get(step).pid(), "TERM");
+            nodes.get(step).awaitExit(15_000);
+            viewers.removeIf(v -> v.port == stopped);
+            long restartedAt = System.currentTimeMillis();
+            JarProcess again = cluster.start("n" + step + "-again");
+            nodes.set(step, again);
+            ports.set(step, again.awaitStarted(START_MILLIS));
+            require(Processes.waitFor(90_000, () -> cluster.liveAndSpread(ports)), "spread again after step " + step);
+            long backIn = System.currentTimeMillis() - restartedAt;
+            Thread.sleep(2000);
+            List<Long> gaps = others.stream().map(v -> v.longestGapSince(stoppedAt)).sorted().toList();
+            long beyond = FfmpegCensus.beyondOneMove(census.samplesFrom(restartedAt), 6000).size();
+            String row = String.format(Locale.ROOT, "| node %d stopped and started again | %d ms | %d ms | %.1f s | %d |%n",
+                step + 1, gaps.get(gaps.size() - 1), BenchReport.percentile(gaps, 0.5), backIn / 1000.0, beyond);
+            System.out.print(row);
+            rows.append(row);
+          }
+          viewers.addAll(mp4Viewers(vertx, ports.get(step)));
+        }
+      }
+    } finally {
+      viewers.forEach(ViewerClient::close);
+      keepers.forEach(Process::destroyForcibly);
+      rtsp.forEach(RtspCamera::close);
+      vertx.close();
+    }
+    return rows.toString();
+  }
+
+  /** An MP4 viewer of every camera, on one node, each with its first fragments. */
+  private static List<ViewerClient> mp4Viewers(Vertx vertx, int port) throws Exception {
+    List<ViewerClient> made = new ArrayList<>();
+    for (int i = 0; i < ROLLING_CAMERAS; i++) {
+      ViewerClient viewer = ViewerClient.connect(vertx, port, "/ws/cameras/c" + i + "?format=mp4");
+      require(viewer.awaitFrames(3, 15_000), "an MP4 viewer of c" + i + " on " + port);
+      made.add(viewer);
+    }
+    return made;
   }
 
   private static String failoverRow(String signal, List<Long> running, List<Long> live) {

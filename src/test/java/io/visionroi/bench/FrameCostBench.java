@@ -3,6 +3,7 @@ package io.visionroi.bench;
 import io.visionroi.support.FakeMjpegCamera;
 import io.visionroi.support.JarProcess;
 import io.visionroi.support.Processes;
+import io.visionroi.support.RtspCamera;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
@@ -16,8 +17,8 @@ import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 
 /**
- * What the service's JVM spends per frame it sends, on the path the issue's target names: 8 HTTP MJPEG cameras
- * of 640x480@15 passed through, one WebSocket viewer each, warm. The viewers run in a process of their own
+ * What the service's JVM spends per frame it sends: 8 HTTP MJPEG cameras of 640x480@15 passed through, and 8
+ * sessions of an RTSP H.264 camera sent as MP4, one WebSocket viewer each, warm. The viewers run in a process of their own
  * ({@link ViewerProcess}), so their work is not counted. Given a second jar (a build of an earlier commit), both
  * run in turn, twice, in the same run: absolute times on a shared machine drift, the difference does not.
  * Usage: FrameCostBench WINDOW_SECONDS JAR [BASELINE_JAR]. Run by scripts/bench-frame-cost.sh; loopback only.
@@ -40,32 +41,39 @@ public final class FrameCostBench {
     Path work = Files.createTempDirectory(Path.of("target").toAbsolutePath(), "frame-cost");
     List<FakeMjpegCamera> fakes = new ArrayList<>();
     StringBuilder rows = new StringBuilder();
-    try {
+    try (RtspCamera h264 = RtspCamera.h264(2).size("640x480").fps(15).shared().start()) {
       Path clip = mjpegClip(work);
-      JsonArray cameras = new JsonArray();
+      JsonArray jpeg = new JsonArray();
+      JsonArray mp4 = new JsonArray();
       for (int i = 0; i < CAMERAS; i++) {
         FakeMjpegCamera fake = FakeMjpegCamera.replaying(clip).start();
         fakes.add(fake);
-        cameras.add(new JsonObject().put("id", "c" + i).put("url", fake.url()));
+        jpeg.add(new JsonObject().put("id", "c" + i).put("url", fake.url()));
+        mp4.add(new JsonObject().put("id", "c" + i).put("url", h264.url()));
       }
       for (int round = 1; round <= ROUNDS; round++) {
         for (String jar : jars) {
-          String row = measure(work, jar, cameras, window);
-          System.out.printf("round %d, %s: %s", round, jar, row);
-          rows.append(String.format(Locale.ROOT, "| %d | %s %s", round, jar.equals(jars.get(0)) ? "this" : "baseline",
-              row));
+          for (String output : List.of("jpeg", "mp4")) {
+            String row = measure(work, jar, output.equals("mp4") ? mp4 : jpeg, output, window);
+            System.out.printf("round %d, %s, %s: %s", round, jar, output, row);
+            rows.append(String.format(Locale.ROOT, "| %d | %s | %s %s", round,
+                jar.equals(jars.get(0)) ? "this" : "baseline", output, row));
+          }
         }
       }
     } finally {
       fakes.forEach(FakeMjpegCamera::close);
     }
     BenchReport.writeSection("frame-cost", "## JVM CPU per frame sent\n\n"
-        + "`scripts/bench-frame-cost.sh` on " + LocalDate.now() + ", " + BenchReport.machine() + ". " + CAMERAS
+        + "`scripts/bench-frame-cost.sh` on " + LocalDate.now() + ", " + BenchReport.machine() + ". *jpeg*: " + CAMERAS
         + " fake HTTP MJPEG cameras replay a 640x480@15 clip (about 25 KB a frame) over loopback, passed through "
-        + "(`-c:v copy`); one WebSocket viewer per camera in a Node process of its own; the jar under the systemd "
-        + "unit's heap, after " + WARM_UP_SECONDS + " s of warm-up with " + WARM_UP_VIEWERS + " viewers per camera, then a "
-        + window + " s window. Each jar twice, in turn. Target: at most 600 µs per frame sent.\n\n"
-        + "| round | jar | frames sent/s | JVM CPU | JVM µs/frame | RSS |\n| --- | --- | --- | --- | --- | --- |\n" + rows);
+        + "(`-c:v copy`); *mp4*: " + CAMERAS + " sessions of one GStreamer RTSP H.264 camera (640x480@15, 1 Mbit/s, a "
+        + "keyframe every 2 s) sent as MP4. One WebSocket viewer per camera (`?format=` the output) in a Node "
+        + "process of its own; the jar under the systemd unit's heap, after " + WARM_UP_SECONDS + " s of warm-up "
+        + "with " + WARM_UP_VIEWERS + " viewers per camera, then a " + window + " s window. Each jar in turn, twice. "
+        + "Targets: at most 600 µs per JPEG frame sent, 300 µs per MP4 fragment.\n\n"
+        + "| round | jar | output | frames sent/s | JVM CPU | JVM µs/frame | RSS |\n"
+        + "| --- | --- | --- | --- | --- | --- | --- |\n" + rows);
     System.exit(0);
   }
 
@@ -80,16 +88,17 @@ public final class FrameCostBench {
     return clip;
   }
 
-  private static String measure(Path work, String jarPath, JsonArray cameras, int window) throws Exception {
+  private static String measure(Path work, String jarPath, JsonArray cameras, String output, int window)
+      throws Exception {
     System.setProperty("visionroi.jar", jarPath);
     try (JarProcess jar = JarProcess.start(Files.createTempDirectory(work, "jar"), new JsonObject()
         .put("cameras", cameras))) {
       int port = jar.awaitStarted(30_000);
       Processes.waitFor(60_000, () -> jar.ffmpegPids().size() == CAMERAS);
-      try (ViewerProcess warmUp = ViewerProcess.start(port, paths(WARM_UP_VIEWERS))) {
+      try (ViewerProcess warmUp = ViewerProcess.start(port, paths(WARM_UP_VIEWERS, output))) {
         Thread.sleep(WARM_UP_SECONDS * 1000L);
       }
-      try (ViewerProcess viewers = ViewerProcess.start(port, paths(1))) {
+      try (ViewerProcess viewers = ViewerProcess.start(port, paths(1, output))) {
         Thread.sleep(3000);
         long frames0 = viewers.awaitReport();
         long jvm0 = BenchReport.cpuTicks(jar.pid());
@@ -112,10 +121,10 @@ public final class FrameCostBench {
     }
   }
 
-  private static List<String> paths(int perCamera) {
+  private static List<String> paths(int perCamera, String output) {
     List<String> paths = new ArrayList<>();
     for (int c = 0; c < CAMERAS; c++) {
-      paths.addAll(Collections.nCopies(perCamera, "/ws/cameras/c" + c));
+      paths.addAll(Collections.nCopies(perCamera, "/ws/cameras/c" + c + "?format=" + output));
     }
     return paths;
   }

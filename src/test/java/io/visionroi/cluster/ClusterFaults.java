@@ -1,5 +1,6 @@
 package io.visionroi.cluster;
 
+import io.visionroi.support.ApiWatch;
 import io.visionroi.support.ClusterNodes;
 import io.visionroi.support.FfmpegCensus;
 import io.visionroi.support.JarProcess;
@@ -115,7 +116,7 @@ abstract class ClusterFaults {
       long thawedAt = System.currentTimeMillis();
       Processes.signal(victim.pid(), "CONT");
       long converged;
-      try (ApiWatch victimApi = new ApiWatch(victimPort)) {
+      try (ApiWatch victimApi = new ApiWatch(victimPort, POLL_MILLIS)) {
         // Its viewers got nothing while it was cut off: they are sent away, to reconnect.
         assertEquals(1013, onVictim.awaitClose(5000).code(), "the woken node sends its viewers away");
         converged = awaitConvergence(census, thawedAt, CONVERGENCE_BOUND_MILLIS, all);
@@ -147,39 +148,6 @@ abstract class ClusterFaults {
     assertEquals(Optional.empty(), census.samplesFrom(converged).stream().filter(s -> !s.counts().keySet()
         .containsAll(CAMERAS)).findFirst(), () -> "a camera without its ffmpeg after converging\n" + cluster.logs());
     return converged;
-  }
-
-  /** Asks one node's API every {@link #POLL_MILLIS} until closed; what it said was {@code stopped}. */
-  static final class ApiWatch implements AutoCloseable {
-    private final List<String> stopped = new java.util.concurrent.CopyOnWriteArrayList<>();
-    private final Thread thread;
-
-    ApiWatch(int port) {
-      thread = new Thread(() -> {
-        while (!Thread.currentThread().isInterrupted()) {
-          long at = System.currentTimeMillis();
-          cameras(port).stream().filter(c -> "stopped".equals(c.getString("state")))
-              .forEach(c -> stopped.add(at + " " + c.getString("id") + ": " + c.getString("reason")));
-          try {
-            Thread.sleep(POLL_MILLIS);
-          } catch (InterruptedException e) {
-            return;
-          }
-        }
-      }, "api-watch-" + port);
-      thread.setDaemon(true);
-      thread.start();
-    }
-
-    List<String> stopped() {
-      return List.copyOf(stopped);
-    }
-
-    @Override
-    public void close() throws InterruptedException {
-      thread.interrupt();
-      thread.join(5000);
-    }
   }
 
   /** The cameras a node runs, as another node answers, sorted. */

@@ -118,7 +118,7 @@ class ClusterMoveIT {
    */
   private void step(String what, long from, FfmpegCensus census, boolean oneAtATime) {
     Map<String, Long> gaps = new LinkedHashMap<>();
-    viewers.forEach((id, viewer) -> gaps.put(id, longestGapSince(viewer, from)));
+    viewers.forEach((id, viewer) -> gaps.put(id, viewer.longestGapSince(from)));
     System.out.printf("%s: longest gap per MP4 viewer on A %s ms%n", what, gaps);
     viewers.forEach((id, viewer) -> assertTrue(!viewer.closed.isDone(), what + ": " + id + "'s viewer was closed"));
     gaps.forEach((id, gap) -> assertTrue(gap <= GAP_BOUND_MILLIS,
@@ -126,15 +126,6 @@ class ClusterMoveIT {
     Optional<FfmpegCensus.Sample> beyond = oneAtATime ? census.firstBeyondOneMove(from, MOVE_OVERLAP_MILLIS)
         : census.samplesFrom(from).stream().filter(s -> s.counts().values().stream().anyMatch(n -> n > 2)).findFirst();
     assertEquals(Optional.empty(), beyond, what + ": ffmpeg beyond make-before-break moves");
-  }
-
-  private static long longestGapSince(ViewerClient viewer, long from) {
-    List<Long> times = viewer.frameTimes.stream().filter(t -> t >= from).toList();
-    long longest = times.isEmpty() ? Long.MAX_VALUE : times.get(0) - from;
-    for (int i = 1; i < times.size(); i++) {
-      longest = Math.max(longest, times.get(i) - times.get(i - 1));
-    }
-    return longest;
   }
 
   private static String describe(int port) {

@@ -1,5 +1,6 @@
 package io.visionroi.service;
 
+import io.visionroi.support.LogCapture;
 import io.visionroi.support.RunningService;
 import io.visionroi.support.ViewerClient;
 import io.vertx.core.http.UpgradeRejectedException;
@@ -39,6 +40,39 @@ class HttpLimitsTest {
     socket.getOutputStream().write((method + " " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 0\r\n\r\n")
         .getBytes(StandardCharsets.US_ASCII));
     return new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.US_ASCII)).readLine();
+  }
+
+  /** Anyone can send these at will: each is the client's error, answered in JSON, and none fills the log. */
+  @Test
+  void malformedQueriesAndClientsThatLeaveEarlyLeaveNoTraceInTheLog() throws Exception {
+    service = RunningService.start(new JsonObject("""
+        {"cameras": [{"id": "p", "url": "lavfi:testsrc2=size=160x120:rate=5"}]}"""));
+    try (LogCapture log = new LogCapture()) {
+      for (String path : List.of("/api/cameras/p?x=%zz", "/api/cameras?x=%zz", "/ws/cameras/p?format=%zz",
+          "/api/cameras/p/snapshot.jpg?x=%zz")) {
+        try (Socket socket = new Socket("127.0.0.1", service.port)) {
+          socket.setSoTimeout(10_000);
+          socket.getOutputStream().write(("GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n")
+              .getBytes(StandardCharsets.US_ASCII));
+          String answer = new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+          assertTrue(answer.startsWith("HTTP/1.1 400 "), path + ": " + answer);
+          assertTrue(new JsonObject(answer.substring(answer.indexOf("\r\n\r\n") + 4)).getString("error")
+              .startsWith("malformed query string"), path + ": " + answer);
+        }
+      }
+      // Clients that give up at once, every way: the answer finds nobody.
+      for (String path : List.of("/", "/api/cameras", "/api/cameras/p/snapshot.jpg", "/metrics")) {
+        for (int i = 0; i < 5; i++) {
+          try (Socket socket = new Socket("127.0.0.1", service.port)) {
+            socket.setSoLinger(true, 0); // a reset, not a polite close
+            socket.getOutputStream().write(("GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+                .getBytes(StandardCharsets.US_ASCII));
+          }
+        }
+      }
+      Thread.sleep(500);
+      assertEquals(List.of(), log.warnings());
+    }
   }
 
   @Test

@@ -71,17 +71,23 @@ public final class FfmpegCensus implements AutoCloseable {
    * {@code overlapMillis} (its first keyframe on the new node, one request and one kill).
    */
   public Optional<Sample> firstBeyondOneMove(long from, long overlapMillis) {
+    return beyondOneMove(samplesFrom(from), overlapMillis).stream().findFirst();
+  }
+
+  /** Of these samples, in order, those beyond make-before-break moves one at a time (as above). */
+  public static List<Sample> beyondOneMove(List<Sample> samples, long overlapMillis) {
+    List<Sample> beyond = new ArrayList<>();
     Map<String, Long> doubledSince = new java.util.HashMap<>();
-    for (Sample s : samplesFrom(from)) {
+    for (Sample s : samples) {
       Set<String> doubled = s.doubled();
       doubledSince.keySet().retainAll(doubled);
       doubled.forEach(c -> doubledSince.putIfAbsent(c, s.at()));
       boolean tooLong = doubledSince.values().stream().anyMatch(since -> s.at() - since > overlapMillis);
       if (doubled.size() > 1 || s.counts().values().stream().anyMatch(n -> n > 2) || tooLong) {
-        return Optional.of(s);
+        beyond.add(s);
       }
     }
-    return Optional.empty();
+    return beyond;
   }
 
   /** The samples taken at or after {@code from}. */

@@ -24,12 +24,15 @@ public final class ViewerClient implements AutoCloseable {
   public final List<Long> frameTimes = new CopyOnWriteArrayList<>();
   public final List<JsonObject> texts = new CopyOnWriteArrayList<>();
   public final CompletableFuture<Close> closed = new CompletableFuture<>();
+  /** The HTTP port of the node it is connected to. */
+  public final int port;
   private final WebSocketClient client;
   private final WebSocket socket;
 
-  private ViewerClient(WebSocketClient client, WebSocket socket) {
+  private ViewerClient(WebSocketClient client, WebSocket socket, int port) {
     this.client = client;
     this.socket = socket;
+    this.port = port;
   }
 
   /** Connects, or throws (an {@code UpgradeRejectedException} cause for a refused upgrade). */
@@ -45,7 +48,7 @@ public final class ViewerClient implements AutoCloseable {
     CompletableFuture<ViewerClient> connected = new CompletableFuture<>();
     client.connect(new WebSocketConnectOptions().setHost("127.0.0.1").setPort(port).setURI(path))
         .onSuccess(ws -> {
-          ViewerClient viewer = new ViewerClient(client, ws);
+          ViewerClient viewer = new ViewerClient(client, ws, port);
           ws.binaryMessageHandler(b -> {
             viewer.frames.add(b);
             viewer.frameTimes.add(System.currentTimeMillis());
@@ -61,6 +64,19 @@ public final class ViewerClient implements AutoCloseable {
           connected.completeExceptionally(e);
         });
     return connected.get(10, TimeUnit.SECONDS);
+  }
+
+  /** The longest time without a binary message from {@code from} until now (from {@code from} to the first one too). */
+  public long longestGapSince(long from) {
+    long last = from;
+    long longest = 0;
+    for (long at : frameTimes) {
+      if (at >= from) {
+        longest = Math.max(longest, at - last);
+        last = at;
+      }
+    }
+    return Math.max(longest, System.currentTimeMillis() - last);
   }
 
   public boolean awaitFrames(int count, long timeoutMillis) {
