@@ -18,13 +18,27 @@ cp -r webroot /opt/visionroi/
 # it (and camera passwords), so only root and the service may read it.
 if [ ! -f /etc/visionroi/config.json ]; then
   password=$(head -c 18 /dev/urandom | base64 | tr -d '/+=')
-  sed 's|"http": { "host": "127.0.0.1", "port": 8080 }|"http": { "host": "0.0.0.0", "port": 8080, "auth": { "user": "admin", "password": "'"$password"'" } }|' \
-    conf/config.json >/etc/visionroi/config.json.new
+  # The password must not cross the network in the clear: a self-signed certificate of its own, for this
+  # machine's names and addresses (replace it with one a browser trusts by pointing http.tls at it).
+  command -v openssl >/dev/null 2>&1 || apt_install openssl openssl
+  names="DNS:localhost,DNS:$(hostname),IP:127.0.0.1"
+  for address in $(hostname -I 2>/dev/null); do names="$names,IP:$address"; done
+  (umask 077 && openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 3650 \
+    -subj "/CN=$(hostname)" -addext "subjectAltName=$names" \
+    -keyout /etc/visionroi/key.pem -out /etc/visionroi/cert.pem 2>/dev/null) || die "openssl could not make a certificate"
+  chown root:visionroi /etc/visionroi/key.pem /etc/visionroi/cert.pem
+  chmod 640 /etc/visionroi/key.pem
+  chmod 644 /etc/visionroi/cert.pem
+  # Created unreadable to others from its first byte (umask), not made so afterwards.
+  (umask 077 && sed 's|"http": { "host": "127.0.0.1", "port": 8080 }|"http": { "host": "0.0.0.0", "port": 8080, "auth": { "user": "admin", "password": "'"$password"'" }, "tls": { "cert": "/etc/visionroi/cert.pem", "key": "/etc/visionroi/key.pem" } }|' \
+    conf/config.json >/etc/visionroi/config.json.new)
   grep -q '"auth"' /etc/visionroi/config.json.new || die "could not set the password in the new config"
   chown root:visionroi /etc/visionroi/config.json.new
   chmod 640 /etc/visionroi/config.json.new
   mv /etc/visionroi/config.json.new /etc/visionroi/config.json
   echo "VisionROI's page and API ask for user 'admin' with password: $password (in /etc/visionroi/config.json)"
+  echo "It speaks HTTPS with a self-signed certificate; check it in the browser against this fingerprint:"
+  openssl x509 -in /etc/visionroi/cert.pem -noout -fingerprint -sha256
 fi
 install -m 644 scripts/visionroi.service /etc/systemd/system/visionroi.service
 systemctl daemon-reload

@@ -99,8 +99,8 @@ public final class Main {
             joined.manager().getNodes().size());
       }
       new ConfigWatcher(vertx, commandLine.config(), service::apply, service::refuse).start();
-      LOG.info("VisionROI started: {} camera(s), viewer at http://localhost:{}/", config.cameras().size(),
-          service.httpPort());
+      LOG.info("VisionROI started: {} camera(s), viewer at {}://localhost:{}/", config.cameras().size(),
+          config.tls() == null ? "http" : "https", service.httpPort());
     } catch (RuntimeException e) {
       if (rootCause(e) instanceof BindException bind) {
         LOG.error("cannot listen on {}:{}: {} (set http.port or HTTP_PORT)", config.httpHost(), config.httpPort(),

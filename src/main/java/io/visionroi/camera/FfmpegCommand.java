@@ -35,6 +35,12 @@ public final class FfmpegCommand {
   private FfmpegCommand() {
   }
 
+  // What each kind of camera may make ffmpeg open (-protocol_whitelist, which nested opens inherit): its own
+  // protocols and what they run on, never a file or another kind of URL that the source's answer names.
+  static final String RTSP_PROTOCOLS = "rtsp,rtsps,rtp,srtp,udp,tcp,tls";
+  static final String STREAM_PROTOCOLS = "http,https,tcp,tls";
+  static final String DATAGRAM_PROTOCOLS = "udp,srt,rtp";
+
   public static List<String> forCamera(String ffmpegPath, CameraConfig camera, Encoding encoding) {
     // Info level, each line tagged with its level: the input's description names the source's codec
     // (StderrTail); -nostats keeps ffmpeg quiet after that.
@@ -49,20 +55,21 @@ public final class FfmpegCommand {
       case RTSP -> {
         // The SDP names the codec: stop probing at the first packet, and keep it (-fflags nobuffer would
         // drop what probing read, keyframe included, and wait a whole keyframe interval for the next).
-        args.addAll(List.of("-probesize", "32", "-rtsp_transport", camera.rtspTransport()));
+        args.addAll(List.of("-protocol_whitelist", RTSP_PROTOCOLS, "-probesize", "32", "-rtsp_transport",
+            camera.rtspTransport()));
         if (timeout) {
           args.addAll(List.of("-timeout", timeoutMicros));
         }
       }
       case STREAM -> {
-        args.addAll(List.of("-fflags", "nobuffer"));
+        args.addAll(List.of("-protocol_whitelist", STREAM_PROTOCOLS, "-fflags", "nobuffer"));
         if (timeout) {
           args.addAll(List.of("-rw_timeout", timeoutMicros));
         }
       }
-      case DATAGRAM -> args.addAll(List.of("-fflags", "nobuffer"));
+      case DATAGRAM -> args.addAll(List.of("-protocol_whitelist", DATAGRAM_PROTOCOLS, "-fflags", "nobuffer"));
       // A file plays in a loop at its own rate, like a camera that never ends.
-      case FILE -> args.addAll(List.of("-re", "-stream_loop", "-1"));
+      case FILE -> args.addAll(List.of("-protocol_whitelist", "file", "-re", "-stream_loop", "-1"));
     }
     args.addAll(camera.inputArgs());
     args.addAll(List.of("-i", camera.source() == CameraSource.LAVFI

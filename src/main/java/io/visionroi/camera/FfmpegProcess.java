@@ -66,6 +66,9 @@ public final class FfmpegProcess {
     return start(command, label, false);
   }
 
+  /** The environment ffmpeg keeps: where programs are, the locale and the time zone. */
+  private static final Set<String> FFMPEG_ENVIRONMENT = Set.of("PATH", "HOME", "LANG", "LC_ALL", "TZ", "TMPDIR");
+
   /** As {@link #start(List, String)}, with a pipe on stdin ({@link #stdin()}) when {@code fed}. */
   public static FfmpegProcess start(List<String> command, String label, boolean fed) throws IOException {
     if (stopping) {
@@ -79,6 +82,9 @@ public final class FfmpegProcess {
     argv.addAll(command);
     ProcessBuilder builder = new ProcessBuilder(argv).redirectInput(fed ? ProcessBuilder.Redirect.PIPE
         : ProcessBuilder.Redirect.from(new File("/dev/null")));
+    // Only what ffmpeg needs of the service's environment: the rest holds secrets (HTTP_AUTH_PASSWORD, the
+    // cluster keystore's password, camera URLs given as overrides) that any process could read back.
+    builder.environment().keySet().retainAll(FFMPEG_ENVIRONMENT);
     Process process;
     try {
       process = SPAWNER.submit(builder::start).get();

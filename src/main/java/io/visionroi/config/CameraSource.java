@@ -18,15 +18,18 @@ public enum CameraSource {
   STREAM,
   /** {@code udp://}, {@code srt://}. */
   DATAGRAM,
-  /** Anything without a scheme: a video file, played in a loop at its own rate. */
+  /** An absolute path: a video file, played in a loop at its own rate. */
   FILE;
 
   private static final Pattern SCHEME = Pattern.compile("^([A-Za-z][A-Za-z0-9+.-]*)://");
   private static final Set<String> RTSP_SCHEMES = Set.of("rtsp", "rtsps");
   private static final Set<String> STREAM_SCHEMES = Set.of("http", "https", "tcp");
   private static final Set<String> DATAGRAM_SCHEMES = Set.of("udp", "srt");
+  private static final String KINDS = "use rtsp, rtsps, http, https, udp, tcp, srt, an absolute file path,"
+      + " /dev/video*, or lavfi:";
 
   public static final String LAVFI_PREFIX = "lavfi:";
+  private static final Pattern OPENS_INPUTS = Pattern.compile("(^|[^A-Za-z0-9_])a?movie($|[^A-Za-z0-9_])");
 
   /** Read from the network: its errors may pass when the camera or the network comes back. */
   public boolean isNetwork() {
@@ -58,17 +61,26 @@ public enum CameraSource {
       return Optional.of("must not be empty");
     }
     if (url.startsWith(LAVFI_PREFIX)) {
-      return url.length() == LAVFI_PREFIX.length()
-          ? Optional.of("lavfi: needs a filtergraph, e.g. lavfi:testsrc2=size=640x480:rate=15")
+      if (url.length() == LAVFI_PREFIX.length()) {
+        return Optional.of("lavfi: needs a filtergraph, e.g. lavfi:testsrc2=size=640x480:rate=15");
+      }
+      // The movie filters open any file or URL: a test pattern needs neither.
+      return OPENS_INPUTS.matcher(url).find()
+          ? Optional.of("lavfi: the movie and amovie filters may not be used (they open files and URLs)")
           : Optional.empty();
     }
     Matcher m = SCHEME.matcher(url);
     if (m.find()) {
       String scheme = m.group(1).toLowerCase(Locale.ROOT);
       if (!RTSP_SCHEMES.contains(scheme) && !STREAM_SCHEMES.contains(scheme) && !DATAGRAM_SCHEMES.contains(scheme)) {
-        return Optional.of("unsupported scheme '" + scheme
-            + "://' (use rtsp, rtsps, http, https, udp, tcp, srt, a file path, /dev/video*, or lavfi:)");
+        return Optional.of("unsupported scheme '" + scheme + "://' (" + KINDS + ")");
       }
+      return Optional.empty();
+    }
+    // ffmpeg reads "name:..." as one of its own protocols (concat:, subfile:, async:, file:, cache:...), which
+    // can open any file or URL: a path must be absolute, so that it is a file and nothing else.
+    if (!url.startsWith("/")) {
+      return Optional.of("neither a supported URL nor an absolute file path (" + KINDS + ")");
     }
     return Optional.empty();
   }

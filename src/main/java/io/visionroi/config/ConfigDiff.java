@@ -39,6 +39,9 @@ public record ConfigDiff(List<CameraConfig> added, List<CameraConfig> removed, L
     if (!java.util.Objects.equals(old.auth(), next.auth())) {
       needRestart.add("http.auth");
     }
+    if (!java.util.Objects.equals(old.tls(), next.tls())) {
+      needRestart.add("http.tls");
+    }
     if (!old.access().equals(next.access())) {
       needRestart.add("http.anonymous/allowedHosts/allowedOrigins");
     }

@@ -40,11 +40,12 @@ public final class ConfigParser {
   private ServiceConfig service(JsonObject root) {
     allowOnly(root, "", Set.of("http", "stream", "ffmpeg", "cameras"));
 
-    JsonObject http = section(root, "http", Set.of("host", "port", "auth", "anonymous", "allowedHosts",
+    JsonObject http = section(root, "http", Set.of("host", "port", "auth", "tls", "anonymous", "allowedHosts",
         "allowedOrigins", "maxConnections", "maxViewers"));
     String host = string(http, "http.host", "host", DEFAULT_HOST);
     int port = integer(http, "http.port", "port", DEFAULT_PORT, 0, 65535);
     ServiceConfig.BasicAuth auth = auth(http);
+    ServiceConfig.Tls tls = tls(http);
     HttpAccess access = new HttpAccess(bool(http, "http.anonymous", "anonymous", false),
         strings(http, "http.allowedHosts", "allowedHosts", "a list of host names"),
         strings(http, "http.allowedOrigins", "allowedOrigins", "a list of origins like https://nvr.example:8443"),
@@ -54,6 +55,9 @@ public final class ConfigParser {
       problems.add("http.auth: required when http.host is " + host + ", which other machines can reach"
           + " (set http.auth with a user and password, or http.anonymous: true to let anyone on the network"
           + " watch and restart the cameras)");
+    } else if (auth != null && !HttpAccess.isLoopback(host) && auth.password().length() < MIN_NETWORK_PASSWORD) {
+      problems.add("http.auth.password: at least " + MIN_NETWORK_PASSWORD + " characters when http.host is " + host
+          + ", which other machines can reach (scripts/install-service.sh makes one of about 24)");
     }
 
     JsonObject stream = section(root, "stream", Set.of("outageGrace", "outageRetry", "firstFrameTimeout", "maxFrameDelay",
@@ -72,8 +76,36 @@ public final class ConfigParser {
     if (!problems.isEmpty()) {
       throw new ConfigException(problems);
     }
-    return new ServiceConfig(host, port, auth, access, timings, ffmpegPath, cameras);
+    return new ServiceConfig(host, port, auth, tls, access, timings, ffmpegPath, cameras);
   }
+
+  /** The port's certificate and key (PEM files the service can read), or null for plain HTTP. */
+  private ServiceConfig.Tls tls(JsonObject http) {
+    Object value = http.getValue("tls");
+    if (value == null) {
+      return null;
+    }
+    if (!(value instanceof JsonObject tls)) {
+      problems.add("http.tls: must be an object with cert and key (paths of PEM files)");
+      return null;
+    }
+    allowOnly(tls, "http.tls.", Set.of("cert", "key"));
+    String cert = readableFile(tls, "http.tls.cert", "cert");
+    String key = readableFile(tls, "http.tls.key", "key");
+    return cert == null || key == null ? null : new ServiceConfig.Tls(cert, key);
+  }
+
+  private String readableFile(JsonObject section, String name, String key) {
+    String path = required(section, name, key);
+    if (path != null && !java.nio.file.Files.isReadable(java.nio.file.Path.of(path))) {
+      problems.add(name + ": cannot read '" + path + "' (a PEM file the service's user may read)");
+      return null;
+    }
+    return path;
+  }
+
+  /** A password that guards a port other machines reach: long enough that guessing it over HTTP is hopeless. */
+  static final int MIN_NETWORK_PASSWORD = 12;
 
   private ServiceConfig.BasicAuth auth(JsonObject http) {
     Object value = http.getValue("auth");

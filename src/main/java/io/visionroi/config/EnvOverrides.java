@@ -32,6 +32,8 @@ public final class EnvOverrides {
     TARGETS.put("FFMPEG_PATH", new Target("ffmpeg", "path", Kind.TEXT));
     TARGETS.put("HTTP_AUTH_USER", new Target("http.auth", "user", Kind.TEXT));
     TARGETS.put("HTTP_AUTH_PASSWORD", new Target("http.auth", "password", Kind.TEXT));
+    TARGETS.put("HTTP_TLS_CERT", new Target("http.tls", "cert", Kind.TEXT));
+    TARGETS.put("HTTP_TLS_KEY", new Target("http.tls", "key", Kind.TEXT));
   }
 
   private EnvOverrides() {

@@ -32,7 +32,8 @@ public record HttpAccess(boolean anonymous, List<String> allowedHosts, List<Stri
     if (h.startsWith("[") && h.endsWith("]")) {
       h = h.substring(1, h.length() - 1);
     }
-    return h.equals("localhost") || h.endsWith(".localhost") || h.equals("::1") || h.equals("0:0:0:0:0:0:0:1")
+    // Only the name itself: "x.localhost" reaches loopback in browsers, but a system resolver may ask DNS for it.
+    return h.equals("localhost") || h.equals("::1") || h.equals("0:0:0:0:0:0:0:1")
         || h.matches("127(\\.\\d{1,3}){3}");
   }
 }

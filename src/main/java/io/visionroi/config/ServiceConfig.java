@@ -6,10 +6,15 @@ import java.util.List;
  * The whole validated configuration; immutable.
  *
  * @param auth   the user and password the HTTP API, page and WebSockets ask for, or null for none
+ * @param tls    the certificate the port speaks HTTPS (and WSS) with, or null for plain HTTP
  * @param access who may reach the HTTP port besides the password
  */
-public record ServiceConfig(String httpHost, int httpPort, BasicAuth auth, HttpAccess access, StreamSettings stream,
-    String ffmpegPath, List<CameraConfig> cameras) {
+public record ServiceConfig(String httpHost, int httpPort, BasicAuth auth, Tls tls, HttpAccess access,
+    StreamSettings stream, String ffmpegPath, List<CameraConfig> cameras) {
+
+  /** PEM files: the certificate (chain) and its private key. */
+  public record Tls(String certPath, String keyPath) {
+  }
 
   /** HTTP basic authentication; the password is never shown. */
   public record BasicAuth(String user, String password) {

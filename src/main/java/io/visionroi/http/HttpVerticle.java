@@ -15,6 +15,7 @@ import io.vertx.core.Promise;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.net.PemKeyCertOptions;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
@@ -61,6 +62,7 @@ public class HttpVerticle extends AbstractVerticle {
   private final MeterRegistry registry;
   /** Why the last reload of the config file was refused, until a good one comes; null when fine. */
   private String configError;
+  private final LoginThrottle logins = new LoginThrottle();
   /** {@code member} or {@code rejoining} in a cluster (as its placement says), null on a single node. */
   private String cluster;
   private CameraDirectory directory;
@@ -106,6 +108,7 @@ public class HttpVerticle extends AbstractVerticle {
     router.head(READY_PATH).handler(this::readiness);
     router.route().handler(new RequestGuard(config.access(), config.open()));
     if (config.auth() != null) {
+      router.route().handler(logins);
       router.route().handler(BasicAuthHandler.create(this::authenticate, "VisionROI"));
     }
     router.get("/api/cameras").handler(this::listCameras);
@@ -121,7 +124,10 @@ public class HttpVerticle extends AbstractVerticle {
     // The page for everything else, so a wrong method on an API path still gets its JSON 405.
     router.routeWithRegex("^/(?!api/|ws/).*").method(HttpMethod.GET).method(HttpMethod.HEAD)
         .handler(StaticHandler.create("webroot").setCachingEnabled(false));
-    router.errorHandler(401, ctx -> error(ctx, 401, "authentication required"));
+    router.errorHandler(401, ctx -> {
+      logins.refused(ctx);
+      error(ctx, 401, "authentication required");
+    });
     router.errorHandler(404, ctx -> error(ctx, 404, "not found: " + ctx.request().path()));
     router.errorHandler(405, ctx -> error(ctx, 405, "method not allowed: " + ctx.request().method()));
     router.errorHandler(500, ctx -> {
@@ -140,17 +146,26 @@ public class HttpVerticle extends AbstractVerticle {
     // No WebSocket compression: JPEG does not compress, and deflating every frame for browsers (which
     // all offer permessage-deflate) cost about 1 ms of CPU per frame sent.
     FrontDoor door = new FrontDoor(context, config.access().maxConnections(), registry);
-    server = vertx.createHttpServer(new HttpServerOptions().setHost(config.httpHost()).setPort(config.httpPort())
+    HttpServerOptions options = new HttpServerOptions().setHost(config.httpHost()).setPort(config.httpPort())
         .setWebSocketClosingTimeout(CLOSING_TIMEOUT_SECONDS)
         .setIdleTimeout(IDLE_TIMEOUT_SECONDS)
         .setPerMessageWebSocketCompressionSupported(false)
-        .setPerFrameWebSocketCompressionSupported(false));
+        .setPerFrameWebSocketCompressionSupported(false);
+    if (config.tls() != null) {
+      options.setSsl(true).setKeyCertOptions(new PemKeyCertOptions().setCertPath(config.tls().certPath())
+          .setKeyPath(config.tls().keyPath()));
+    }
+    server = vertx.createHttpServer(options);
     server.connectionHandler(door.connections()).requestHandler(door.before(router)).listen()
         .onSuccess(s -> {
-          LOG.info("listening on http://{}:{}/", config.httpHost(), s.actualPort());
+          LOG.info("listening on {}://{}:{}/", config.tls() == null ? "http" : "https", config.httpHost(),
+              s.actualPort());
           if (config.open() && !HttpAccess.isLoopback(config.httpHost())) {
             LOG.warn("http.anonymous is true: anyone who can reach {}:{} can watch every camera and restart them",
                 config.httpHost(), s.actualPort());
+          } else if (config.tls() == null && !HttpAccess.isLoopback(config.httpHost())) {
+            LOG.warn("http.auth over plain HTTP on {}:{}: the password crosses the network readable by anyone on"
+                + " the way; set http.tls.cert and http.tls.key", config.httpHost(), s.actualPort());
           }
         })
         .<Void>mapEmpty()

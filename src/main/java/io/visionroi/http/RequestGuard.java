@@ -21,10 +21,12 @@ import java.util.Locale;
  *       cross-site WebSocket hijacking and CSRF, which browsers would send cached credentials along with;</li>
  *   <li>while the port has no password, a {@code Host} that is not a loopback name or address nor in
  *       {@code http.allowedHosts}: DNS rebinding, by which any page could reach an anonymous service;</li>
- *   <li>a browser's load for a page of another site that is no navigation ({@code Sec-Fetch-Site: cross-site}):
- *       an {@code <img>} of {@code stream.mjpeg} or a snapshot, which sends no Origin, unless its
- *       {@code Referer}'s origin is in {@code http.allowedOrigins}.</li>
+ *   <li>a browser's load for a page of another origin that is no navigation ({@code Sec-Fetch-Site:
+ *       cross-site} or {@code same-site}): an {@code <img>} of {@code stream.mjpeg} or a snapshot, which sends no
+ *       Origin, unless its {@code Referer}'s origin is in {@code http.allowedOrigins}.</li>
  * </ul>
+ * Every answer past it says that no page of another origin may frame it ({@code X-Frame-Options},
+ * {@code frame-ancestors}).
  * Clients that are no browser (ffmpeg, curl, Prometheus) send no Origin and are not concerned. A query string
  * that does not decode ({@code ?x=%zz}) is refused with 400 here too: the router would decode it while matching
  * the next routes and log the client's mistake as its own failure, with a stack trace, at every request.
@@ -43,6 +45,8 @@ final class RequestGuard implements Handler<RoutingContext> {
   @Override
   public void handle(RoutingContext ctx) {
     HttpServerRequest request = ctx.request();
+    // No other site may show the page (and its Restart buttons) in a frame of its own: clickjacking.
+    ctx.response().putHeader("X-Frame-Options", "SAMEORIGIN").putHeader("Content-Security-Policy", "frame-ancestors 'self'");
     try {
       request.params();
     } catch (IllegalArgumentException malformed) {
@@ -64,7 +68,9 @@ final class RequestGuard implements Handler<RoutingContext> {
       refuse(ctx, "origin '" + origin + "' may not use this service: add it to http.allowedOrigins");
       return;
     }
-    if ("cross-site".equals(request.getHeader("Sec-Fetch-Site"))
+    // Same-site is another origin too: another port or subdomain of the same host may be anyone's page.
+    String site = request.getHeader("Sec-Fetch-Site");
+    if (("cross-site".equals(site) || "same-site".equals(site))
         && !"navigate".equals(request.getHeader("Sec-Fetch-Mode")) && !refererAllowed(request)) {
       refuse(ctx, "a page of another site may not load this: add its origin to http.allowedOrigins");
       return;

@@ -76,12 +76,13 @@ class ConfigIT {
   void everyBadValueOfAFileIsNamedAtOnce() throws Exception {
     Path file = write("""
         {"stream": {"outageGrace": 99999},
-         "cameras": [{"url": "lavfi:testsrc2"}, {"id": "b"}, {"id": "a/b", "url": "x.mp4"},
-                     {"id": "a", "url": "x.mp4"}, {"id": "a", "url": "y.mp4"}, {"id": "c", "url": "ftp://h/x"}]}""");
+         "cameras": [{"url": "lavfi:testsrc2"}, {"id": "b"}, {"id": "a/b", "url": "/x.mp4"},
+                     {"id": "a", "url": "/x.mp4"}, {"id": "a", "url": "/y.mp4"}, {"id": "c", "url": "ftp://h/x"},
+                     {"id": "d", "url": "concat:/etc/passwd"}]}""");
     String out = failsWithUsageError(List.of("--check-config", "--config", file.toString()));
     for (String expected : List.of("stream.outageGrace: 99999 is out of range", "cameras[0].id: is required",
         "cameras[1].url: is required", "cameras[2].id: 'a/b' must be", "cameras[4].id: 'a' is used by another camera",
-        "cameras[5].url: unsupported scheme 'ftp://'")) {
+        "cameras[5].url: unsupported scheme 'ftp://'", "cameras[6].url: neither a supported URL nor an absolute")) {
       assertTrue(out.contains(expected), expected + " in: " + out);
     }
   }

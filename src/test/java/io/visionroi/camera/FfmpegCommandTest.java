@@ -21,6 +21,7 @@ class FfmpegCommandTest {
         {"id": "a", "url": "rtsp://u:p@cam/1", "rtspTransport": "udp", "timeout": 5,
          "inputArgs": ["-thread_queue_size", "512"], "width": 640, "fps": 7.5, "quality": 9}"""), FfmpegCommand.Encoding.JPEG);
     assertEquals(List.of("/opt/ff/ffmpeg", "-hide_banner", "-nostdin", "-nostats", "-loglevel", "level+info",
+        "-protocol_whitelist", "rtsp,rtsps,rtp,srtp,udp,tcp,tls",
         "-probesize", "32", "-rtsp_transport", "udp", "-timeout", "5000000", "-thread_queue_size", "512",
         "-i", "rtsp://u:p@cam/1", "-an", "-sn", "-dn",
         "-vf", "setpts=(RTCTIME-RTCSTART)/(TB*1000000),fps=7.5,scale=640:-2,settb=1/1000,setpts=N",
@@ -32,8 +33,8 @@ class FfmpegCommandTest {
   void mjpegSourcePassedThroughIsCopied() {
     List<String> args = FfmpegCommand.forCamera("ffmpeg", camera("""
         {"id": "a", "url": "http://cam/video.mjpg", "timeout": 0}"""), FfmpegCommand.Encoding.COPY_JPEG);
-    assertEquals(List.of("ffmpeg", "-hide_banner", "-nostdin", "-nostats", "-loglevel", "level+info", "-fflags", "nobuffer",
-        "-i", "http://cam/video.mjpg", "-an", "-sn", "-dn", "-c:v", "copy", "-f", "mjpeg", "-flush_packets", "1",
+    assertEquals(List.of("ffmpeg", "-hide_banner", "-nostdin", "-nostats", "-loglevel", "level+info",
+        "-protocol_whitelist", "http,https,tcp,tls", "-fflags", "nobuffer", "-i", "http://cam/video.mjpg", "-an", "-sn", "-dn", "-c:v", "copy", "-f", "mjpeg", "-flush_packets", "1",
         "pipe:1"), args);
   }
 
@@ -41,8 +42,8 @@ class FfmpegCommandTest {
   void lavfiAndFilesPlayAtTheirOwnRate() {
     assertEquals(List.of("-re", "-f", "lavfi", "-i", "testsrc2"),
         FfmpegCommand.forCamera("ffmpeg", camera("{\"id\": \"a\", \"url\": \"lavfi:testsrc2\"}"), FfmpegCommand.Encoding.JPEG).subList(6, 11));
-    assertEquals(List.of("-re", "-stream_loop", "-1", "-i", "/v/x.mp4"),
-        FfmpegCommand.forCamera("ffmpeg", camera("{\"id\": \"a\", \"url\": \"/v/x.mp4\"}"), FfmpegCommand.Encoding.JPEG).subList(6, 11));
+    assertEquals(List.of("-protocol_whitelist", "file", "-re", "-stream_loop", "-1", "-i", "/v/x.mp4"),
+        FfmpegCommand.forCamera("ffmpeg", camera("{\"id\": \"a\", \"url\": \"/v/x.mp4\"}"), FfmpegCommand.Encoding.JPEG).subList(6, 13));
   }
 
   @Test

@@ -50,7 +50,7 @@ class ConfigParserTest {
   @Test
   void unknownKeysAreNamedWithTheirPath() {
     List<String> problems = problems("""
-        {"htp": {}, "stream": {"outageGrase": 1}, "cameras": [{"id": "a", "url": "x.mp4", "colour": 5}]}""");
+        {"htp": {}, "stream": {"outageGrase": 1}, "cameras": [{"id": "a", "url": "/x.mp4", "colour": 5}]}""");
     assertEquals(3, problems.size(), problems.toString());
     assertTrue(problems.get(0).startsWith("htp: unknown key"));
     assertTrue(problems.get(1).startsWith("stream.outageGrase: unknown key"));
@@ -76,12 +76,22 @@ class ConfigParserTest {
     assertEquals(List.of(
         "cameras[0].id: is required",
         "cameras[1].id: 'a b' must be 1 to 64 of A-Z a-z 0-9 _ -",
-        "cameras[1].url: unsupported scheme 'ftp://' (use rtsp, rtsps, http, https, udp, tcp, srt, a file path,"
-            + " /dev/video*, or lavfi:) (ftp://u:***@h/x)",
+        "cameras[1].url: unsupported scheme 'ftp://' (use rtsp, rtsps, http, https, udp, tcp, srt, an absolute"
+            + " file path, /dev/video*, or lavfi:) (ftp://u:***@h/x)",
         "cameras[3].id: 'c' is used by another camera",
         "cameras[3].url: lavfi: needs a filtergraph, e.g. lavfi:testsrc2=size=640x480:rate=15 (lavfi:)",
         "cameras[4]: must be an object with at least id and url"), problems);
     assertFalse(problems.toString().contains("secret"));
+    assertEquals(List.of("cameras[0].url: lavfi: the movie and amovie filters may not be used (they open files and"
+        + " URLs) (lavfi:movie=/etc/passwd)"), problems("{\"cameras\": [{\"id\": \"a\", \"url\": \"lavfi:movie=/etc/passwd\"}]}"));
+    // ffmpeg's own protocols open anything; a relative path could be one of them.
+    for (String url : List.of("concat:/etc/passwd", "subfile:,start,0,end,10,:/etc/passwd", "async:ftp://h/x",
+        "file:/etc/passwd", "cache:http://h/x", "x.mp4")) {
+      assertEquals(List.of("cameras[0].url: neither a supported URL nor an absolute file path (use rtsp, rtsps, http,"
+          + " https, udp, tcp, srt, an absolute file path, /dev/video*, or lavfi:) (" + url + ")"),
+          problems(new JsonObject().put("cameras", new io.vertx.core.json.JsonArray().add(new JsonObject()
+              .put("id", "a").put("url", url))).encode()), url);
+    }
   }
 
   @Test
@@ -163,13 +173,30 @@ class ConfigParserTest {
             + " with a user and password, or http.anonymous: true to let anyone on the network watch and restart the"
             + " cameras)"), problems("{\"http\": {\"host\": \"0.0.0.0\"}}"));
     assertEquals(1, problems("{\"http\": {\"host\": \"192.0.2.7\"}}").size());
-    ConfigParser.parse(new JsonObject("{\"http\": {\"host\": \"0.0.0.0\", \"auth\": {\"user\": \"a\", \"password\": \"b\"}}}"));
+    assertEquals(List.of("http.auth.password: at least 12 characters when http.host is 0.0.0.0, which other"
+        + " machines can reach (scripts/install-service.sh makes one of about 24)"),
+        problems("{\"http\": {\"host\": \"0.0.0.0\", \"auth\": {\"user\": \"a\", \"password\": \"b\"}}}"));
+    ConfigParser.parse(new JsonObject("{\"http\": {\"host\": \"0.0.0.0\", \"auth\": {\"user\": \"a\","
+        + " \"password\": \"twelve-chars\"}}}"));
+    ConfigParser.parse(new JsonObject("{\"http\": {\"auth\": {\"user\": \"a\", \"password\": \"b\"}}}"));
+    assertEquals(1, problems("{\"http\": {\"host\": \"cams.localhost\"}}").size(), "*.localhost may be looked up in DNS");
     ServiceConfig open = ConfigParser.parse(new JsonObject("{\"http\": {\"host\": \"0.0.0.0\", \"anonymous\": true,"
         + " \"allowedHosts\": [\"Cams.LAN\"], \"allowedOrigins\": [\"https://nvr.lan\"]}}"));
     assertEquals(List.of("cams.lan"), open.access().allowedHosts());
     for (String loopback : List.of("127.0.0.1", "127.1.2.3", "localhost", "::1")) {
       ConfigParser.parse(new JsonObject().put("http", new JsonObject().put("host", loopback)));
     }
+  }
+
+  @Test
+  void tlsNeedsBothFilesReadable() {
+    assertEquals(List.of("http.tls.key: is required"), problems("{\"http\": {\"tls\": {\"cert\": \"/etc/hostname\"}}}"));
+    assertEquals(List.of("http.tls.cert: cannot read '/nonexistent/cert.pem' (a PEM file the service's user may read)"),
+        problems("{\"http\": {\"tls\": {\"cert\": \"/nonexistent/cert.pem\", \"key\": \"/etc/hostname\"}}}"));
+    assertEquals(List.of("http.tls: must be an object with cert and key (paths of PEM files)"),
+        problems("{\"http\": {\"tls\": true}}"));
+    assertEquals(new ServiceConfig.Tls("/etc/hostname", "/etc/hostname"), ConfigParser.parse(new JsonObject(
+        "{\"http\": {\"tls\": {\"cert\": \"/etc/hostname\", \"key\": \"/etc/hostname\"}}}")).tls());
   }
 
   @Test

@@ -1,5 +1,6 @@
 package io.visionroi.service;
 
+import io.visionroi.support.LogCapture;
 import io.visionroi.support.RunningService;
 import io.vertx.core.http.UpgradeRejectedException;
 import io.vertx.core.http.WebSocket;
@@ -55,6 +56,50 @@ class AuthTest {
               .addHeader("Authorization", basic("op", "s3cret")))
           .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
       allowed.close();
+    }
+  }
+
+  /** A raw GET from a given local address (loopback has all of 127/8): the status line and Retry-After. */
+  private static String get(int port, String from, String authorization) throws Exception {
+    try (java.net.Socket socket = new java.net.Socket("127.0.0.1", port, java.net.InetAddress.getByName(from), 0)) {
+      socket.setSoTimeout(10_000);
+      socket.getOutputStream().write(("GET /api/cameras HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n"
+          + (authorization == null ? "" : "Authorization: " + authorization + "\r\n") + "\r\n")
+          .getBytes(StandardCharsets.US_ASCII));
+      String answer = new String(socket.getInputStream().readAllBytes(), StandardCharsets.US_ASCII);
+      String retry = answer.lines().filter(l -> l.toLowerCase(java.util.Locale.ROOT).startsWith("retry-after:"))
+          .findFirst().orElse("");
+      return answer.lines().findFirst().orElse("") + (retry.isEmpty() ? "" : " " + retry);
+    }
+  }
+
+  /**
+   * Ten wrong passwords from one address within a minute hold that address back (429, even with the right
+   * password), with one log line; requests without credentials (a browser's first try) do not count, and
+   * other addresses are not held back.
+   */
+  @Test
+  void wrongPasswordsHoldTheirAddressBack() throws Exception {
+    try (RunningService service = RunningService.start(new JsonObject("""
+        {"cameras": [{"id": "p", "url": "lavfi:testsrc2=size=160x120:rate=5"}]}"""),
+        new JsonObject("{\"auth\": {\"user\": \"op\", \"password\": \"s3cret\"}}"));
+         LogCapture log = new LogCapture()) {
+      for (int i = 0; i < 20; i++) {
+        assertTrue(get(service.port, "127.0.0.2", null).startsWith("HTTP/1.1 401"), "no credentials: not counted");
+      }
+      for (int i = 1; i < 10; i++) {
+        assertTrue(get(service.port, "127.0.0.2", basic("op", "guess" + i)).startsWith("HTTP/1.1 401"));
+      }
+      assertTrue(get(service.port, "127.0.0.2", basic("op", "s3cret")).startsWith("HTTP/1.1 200"), "nine: not yet");
+      assertTrue(get(service.port, "127.0.0.2", basic("op", "guess10")).startsWith("HTTP/1.1 401"));
+      String held = get(service.port, "127.0.0.2", basic("op", "s3cret"));
+      assertTrue(held.startsWith("HTTP/1.1 429") && held.matches(".*[Rr]etry-[Aa]fter: ([1-9]|[1-5][0-9]|60)$"),
+          "the tenth holds the address back, right password or not: " + held);
+      assertTrue(get(service.port, "127.0.0.3", basic("op", "s3cret")).startsWith("HTTP/1.1 200"),
+          "another address is not held back");
+      assertEquals(200, service.get("/healthz").statusCode(), "health stays open");
+      assertEquals(1, log.warnings().stream().filter(w -> w.contains("wrong passwords from 127.0.0.2")).count(),
+          () -> "one line for the operator: " + log.warnings());
     }
   }
 }

@@ -37,18 +37,6 @@ class WorkerReplacementTest {
   }
 
   /** The longest time between two frames the viewer got from {@code from} on, counting up to {@code to}. */
-  private static long longestGap(ViewerClient viewer, long from, long to) {
-    long previous = from;
-    long longest = 0;
-    for (long at : viewer.frameTimes) {
-      if (at > from && at <= to) {
-        longest = Math.max(longest, at - previous);
-        previous = at;
-      }
-    }
-    return Math.max(longest, to - previous);
-  }
-
   private static boolean isInitSegment(Buffer data) {
     return data.length() > 8 && "ftyp".equals(data.getString(4, 8));
   }
@@ -74,10 +62,10 @@ class WorkerReplacementTest {
     assertEquals(pid, status.getLong("pid"), "the same ffmpeg");
     assertEquals("live", status.getString("state"));
     assertEquals(0, status.getLong("restarts"));
-    assertTrue(longestGap(mp4, renamedAt - 500, until) <= 500, "MP4 viewer's longest gap "
-        + longestGap(mp4, renamedAt - 500, until) + " ms");
-    assertTrue(longestGap(jpeg, renamedAt - 500, until) <= 500, "JPEG viewer's longest gap "
-        + longestGap(jpeg, renamedAt - 500, until) + " ms");
+    assertTrue(mp4.longestGap(renamedAt - 500, until) <= 500, "MP4 viewer's longest gap "
+        + mp4.longestGap(renamedAt - 500, until) + " ms");
+    assertTrue(jpeg.longestGap(renamedAt - 500, until) <= 500, "JPEG viewer's longest gap "
+        + jpeg.longestGap(renamedAt - 500, until) + " ms");
     assertTrue(mp4.texts.stream().anyMatch(t -> "Front door".equals(t.getString("name"))),
         "connected viewers are told the new name");
     assertFalse(mp4.closed.isDone() || jpeg.closed.isDone(), "nobody was sent away");

@@ -57,7 +57,7 @@ public final class ClusterNodes implements AutoCloseable {
               "<port auto-increment=\"false\">" + OWN_PORT + "</port>");
     }
     this.clusterXml = xml;
-    this.keystore = dir.resolve("cluster.p12");
+    this.keystore = Files.createDirectories(dir).resolve("cluster.p12");
     makeKeystore(keystore);
   }
 

@@ -20,7 +20,7 @@ public final class JarProcess implements AutoCloseable {
 
   /** The systemd unit's. */
   private static final String UNIT_MAX_HEAP = "256m";
-  private static final Pattern STARTED = Pattern.compile("viewer at http://localhost:(\\d+)/");
+  private static final Pattern STARTED = Pattern.compile("viewer at https?://localhost:(\\d+)/");
 
   public final Process process;
   public final List<String> output = new CopyOnWriteArrayList<>();

@@ -68,15 +68,20 @@ public final class ViewerClient implements AutoCloseable {
 
   /** The longest time without a binary message from {@code from} until now (from {@code from} to the first one too). */
   public long longestGapSince(long from) {
-    long last = from;
+    return longestGap(from, System.currentTimeMillis());
+  }
+
+  /** The longest time without a binary message between {@code from} and {@code to}, both ends counted. */
+  public long longestGap(long from, long to) {
+    long previous = from;
     long longest = 0;
     for (long at : frameTimes) {
-      if (at >= from) {
-        longest = Math.max(longest, at - last);
-        last = at;
+      if (at > from && at <= to) {
+        longest = Math.max(longest, at - previous);
+        previous = at;
       }
     }
-    return Math.max(longest, System.currentTimeMillis() - last);
+    return Math.max(longest, to - previous);
   }
 
   public boolean awaitFrames(int count, long timeoutMillis) {
