@@ -1,7 +1,9 @@
 package io.visionroi.app;
 
 import com.hazelcast.config.Config;
+import com.hazelcast.config.InterfacesConfig;
 import com.hazelcast.config.InvalidConfigurationException;
+import com.hazelcast.config.JoinConfig;
 import com.hazelcast.config.MapConfig;
 import com.hazelcast.config.SplitBrainProtectionConfig;
 import com.hazelcast.config.XmlConfigBuilder;
@@ -73,6 +75,8 @@ final class ClusterSetup {
         throw new ConfigException(List.of("cluster: no cluster.xml beside the config file and none built in"));
       }
       Config hazelcast = new XmlConfigBuilder(in).build();
+      // Bind only where the config says, whatever the file: never every address of the machine.
+      hazelcast.setProperty(ClusterProperty.SOCKET_BIND_ANY.getName(), "false");
       fenceTheClaims(hazelcast, quorum);
       if (!loopbackOnly(hazelcast)) {
         requireFencesBeyondLoopback(hazelcast, file, busKey);
@@ -164,12 +168,22 @@ final class ClusterSetup {
         + " (a majority of the cluster, e.g. 2 of 3; unset for none)"));
   }
 
-  private static boolean loopbackOnly(Config hazelcast) {
-    List<String> addresses = new java.util.ArrayList<>(hazelcast.getNetworkConfig().getJoin().getTcpIpConfig().getMembers());
-    if (hazelcast.getNetworkConfig().getInterfaces().isEnabled()) {
-      addresses.addAll(hazelcast.getNetworkConfig().getInterfaces().getInterfaces());
-    }
-    return addresses.stream().allMatch(a -> HttpAccess.isLoopback(a.replaceAll(":\\d+$", "")));
+  /**
+   * Whether Hazelcast will only ever talk over loopback, judged from what it will do, not from how the file is
+   * written: a TCP-IP join alone (no multicast, auto-detection or discovery), every member a loopback address,
+   * and the interfaces it binds named and loopback (without them Hazelcast picks one of the machine's own).
+   */
+  static boolean loopbackOnly(Config hazelcast) {
+    JoinConfig join = hazelcast.getNetworkConfig().getJoin();
+    boolean tcpIpAlone = join.getTcpIpConfig().isEnabled() && !join.getMulticastConfig().isEnabled()
+        && !join.isAutoDetectionEnabled() && !join.getAwsConfig().isEnabled() && !join.getGcpConfig().isEnabled()
+        && !join.getAzureConfig().isEnabled() && !join.getKubernetesConfig().isEnabled()
+        && !join.getEurekaConfig().isEnabled() && join.getDiscoveryConfig().getDiscoveryStrategyConfigs().isEmpty();
+    List<String> members = join.getTcpIpConfig().getMembers();
+    InterfacesConfig interfaces = hazelcast.getNetworkConfig().getInterfaces();
+    return tcpIpAlone && !members.isEmpty() && interfaces.isEnabled() && !interfaces.getInterfaces().isEmpty()
+        && java.util.stream.Stream.concat(members.stream(), interfaces.getInterfaces().stream())
+            .allMatch(a -> HttpAccess.isLoopback(a.replaceAll(":[0-9-]+$", "")));
   }
 
   /**

@@ -40,6 +40,11 @@ public final class FfmpegCommand {
   static final String RTSP_PROTOCOLS = "rtsp,rtsps,rtp,srtp,udp,tcp,tls";
   static final String STREAM_PROTOCOLS = "http,https,tcp,tls";
   static final String DATAGRAM_PROTOCOLS = "udp,srt,rtp";
+  /**
+   * What an HTTP or TCP camera may send: MJPEG (multipart or bare), MPEG-TS, FLV, raw H.264/H.265, MP4,
+   * Matroska. Not a playlist (HLS, DASH, concat), whose entries would make ffmpeg fetch other addresses.
+   */
+  static final String STREAM_FORMATS = "mpjpeg,mjpeg,jpeg_pipe,mpegts,flv,h264,hevc,mov,matroska";
 
   public static List<String> forCamera(String ffmpegPath, CameraConfig camera, Encoding encoding) {
     // Info level, each line tagged with its level: the input's description names the source's codec
@@ -62,7 +67,8 @@ public final class FfmpegCommand {
         }
       }
       case STREAM -> {
-        args.addAll(List.of("-protocol_whitelist", STREAM_PROTOCOLS, "-fflags", "nobuffer"));
+        args.addAll(List.of("-protocol_whitelist", STREAM_PROTOCOLS, "-format_whitelist", STREAM_FORMATS,
+            "-fflags", "nobuffer"));
         if (timeout) {
           args.addAll(List.of("-rw_timeout", timeoutMicros));
         }

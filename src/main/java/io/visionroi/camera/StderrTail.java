@@ -32,6 +32,8 @@ final class StderrTail {
   private final Consumer<String> onSourceCodec;
   private final Deque<String> lines = new ArrayDeque<>();
   private String lastError;
+  /** ffmpeg refused what the source sent (a protocol or format it may not use): says more than what follows. */
+  private String refusal;
   private boolean codecSeen;
 
   /** @param onSourceCodec called once, on the reading thread, with the codec of the input's video stream */
@@ -71,6 +73,9 @@ final class StderrTail {
       }
       if (level.equals("error") || level.equals("fatal") || level.equals("panic")) {
         lastError = masked;
+        if (masked.contains("not on whitelist")) {
+          refusal = masked;
+        }
       }
       if (!codecSeen) {
         Matcher video = INPUT_VIDEO.matcher(text);
@@ -85,9 +90,9 @@ final class StderrTail {
     }
   }
 
-  /** The last error ffmpeg printed, or null when it printed none. */
+  /** Why ffmpeg gave up: a refusal of what the source sent if there was one, else its last error, or null. */
   synchronized String lastError() {
-    return lastError;
+    return refusal != null ? refusal : lastError;
   }
 
   /** The last {@code count} lines, oldest first. */

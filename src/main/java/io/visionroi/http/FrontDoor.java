@@ -1,5 +1,6 @@
 package io.visionroi.http;
 
+import io.visionroi.config.HttpAccess;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -13,13 +14,17 @@ import io.vertx.core.json.JsonObject;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.HashMap;
 import java.util.HashSet;
+import java.util.Map;
 import java.util.Set;
 
 /**
  * What every request meets before the router, so that a stranger cannot grow what the service keeps:
- * connections beyond {@code http.maxConnections} are answered 503 and closed (liveness and readiness
- * probes excepted: a probe that cannot get in would restart a healthy node), and a path that is not valid
+ * connections beyond {@code http.maxConnections}, or beyond a quarter of it from one address other than
+ * loopback (one client cannot take them all; a reverse proxy on this machine speaks for everyone), are
+ * answered 503 and closed (liveness and readiness probes excepted: a probe that cannot get in would restart
+ * a healthy node), and a path that is not valid
  * percent-encoding is a 400 with at most one short log line a minute (the router would log a stack trace
  * for each). Runs on the HTTP verticle's event loop.
  */
@@ -36,7 +41,11 @@ final class FrontDoor {
    * {@link HttpConnection#closeHandler}: Vert.x hands its socket to a new connection object).
    */
   private final Set<Channel> open = new HashSet<>();
-  private final Set<Channel> overLimit = new HashSet<>();
+  /** Connections over a cap, with what their 503 says. */
+  private final Map<Channel, String> overLimit = new HashMap<>();
+  /** Open connections by remote address, loopback not counted; an address leaves with its last connection. */
+  private final Map<String, Integer> fromAddress = new HashMap<>();
+  private final int maxPerAddress;
   private final Counter opened;
   private long malformed;
   private long lastLogAt;
@@ -45,6 +54,7 @@ final class FrontDoor {
   FrontDoor(Context context, int maxConnections, MeterRegistry registry) {
     this.context = context;
     this.maxConnections = maxConnections;
+    this.maxPerAddress = Math.max(1, maxConnections / 4);
     Gauge.builder("visionroi.http.connections", this, door -> door.open.size())
         .description("open HTTP connections as http.maxConnections counts them, viewers' included")
         .register(registry);
@@ -57,28 +67,37 @@ final class FrontDoor {
       Channel socket = socketOf(connection);
       opened.increment();
       open.add(socket);
+      String address = connection.remoteAddress() == null ? null : connection.remoteAddress().hostAddress();
+      boolean counted = address != null && !HttpAccess.isLoopback(address);
+      int fromThere = counted ? fromAddress.merge(address, 1, Integer::sum) : 0;
       if (open.size() > maxConnections) {
-        overLimit.add(socket);
+        overLimit.put(socket, "too many connections (http.maxConnections is " + maxConnections + ")");
+      } else if (fromThere > maxPerAddress) {
+        overLimit.put(socket, "too many connections from this address (a quarter of http.maxConnections: "
+            + maxPerAddress + ")");
       }
       socket.closeFuture().addListener(closed -> context.runOnContext(v -> {
         open.remove(socket);
         overLimit.remove(socket);
+        if (counted) {
+          fromAddress.computeIfPresent(address, (a, n) -> n > 1 ? n - 1 : null);
+        }
       }));
     };
   }
 
   Handler<HttpServerRequest> before(Handler<HttpServerRequest> next) {
     return request -> {
-      boolean overCap = overLimit.contains(socketOf(request.connection()));
-      if (overCap && !isProbe(request.path())) {
+      String overCap = overLimit.get(socketOf(request.connection()));
+      if (overCap != null && !isProbe(request.path())) {
         request.response().putHeader("Connection", "close");
-        answer(request, 503, "too many connections (http.maxConnections is " + maxConnections + ")");
+        answer(request, 503, overCap);
         request.connection().close();
       } else if (!validEscapes(request.path())) {
         logMalformed(request.path());
         answer(request, 400, "malformed path: a '%' must be followed by two hex digits");
       } else {
-        if (overCap) {
+        if (overCap != null) {
           // answered, but the connection does not stay: it is over the cap
           request.response().putHeader("Connection", "close").endHandler(v -> request.connection().close());
         }

@@ -27,6 +27,7 @@ final class FailureClassifier {
       "401 unauthorized",
       "403 forbidden",
       "404 not found",
+      "not on whitelist",
       "no such filter",
       "error initializing filter",
       "ffmpeg not found");

@@ -62,6 +62,14 @@ class ConfigIT {
       assertEquals(0, jar.awaitExit(20_000), String.join("\n", jar.output));
     }
 
+    // A multicast join with the shipped name: beyond loopback, whatever the member list says.
+    Files.writeString(cluster, Files.readString(Path.of("conf", "cluster.xml"))
+        .replace("<multicast enabled=\"false\"/>", "<multicast enabled=\"true\"/>")
+        .replace("<tcp-ip enabled=\"true\"", "<tcp-ip enabled=\"false\""));
+    String multicast = failsWithUsageError(List.of("--check-config", "--cluster", "--config", config.toString()),
+        "CLUSTER_CONFIG=" + cluster);
+    assertTrue(multicast.contains("<cluster-name> is the shipped 'visionroi'"), multicast);
+
     String quorum = failsWithUsageError(List.of("--check-config", "--cluster", "--config", config.toString()),
         "CLUSTER_QUORUM=1");
     assertTrue(quorum.contains("CLUSTER_QUORUM: '1' is not a number of members of at least 2"), quorum);

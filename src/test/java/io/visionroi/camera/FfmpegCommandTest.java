@@ -34,7 +34,9 @@ class FfmpegCommandTest {
     List<String> args = FfmpegCommand.forCamera("ffmpeg", camera("""
         {"id": "a", "url": "http://cam/video.mjpg", "timeout": 0}"""), FfmpegCommand.Encoding.COPY_JPEG);
     assertEquals(List.of("ffmpeg", "-hide_banner", "-nostdin", "-nostats", "-loglevel", "level+info",
-        "-protocol_whitelist", "http,https,tcp,tls", "-fflags", "nobuffer", "-i", "http://cam/video.mjpg", "-an", "-sn", "-dn", "-c:v", "copy", "-f", "mjpeg", "-flush_packets", "1",
+        "-protocol_whitelist", "http,https,tcp,tls",
+        "-format_whitelist", "mpjpeg,mjpeg,jpeg_pipe,mpegts,flv,h264,hevc,mov,matroska", "-fflags", "nobuffer",
+        "-i", "http://cam/video.mjpg", "-an", "-sn", "-dn", "-c:v", "copy", "-f", "mjpeg", "-flush_packets", "1",
         "pipe:1"), args);
   }
 

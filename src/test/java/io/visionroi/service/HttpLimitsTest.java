@@ -75,6 +75,42 @@ class HttpLimitsTest {
     }
   }
 
+  /**
+   * One client address other than loopback holds at most a quarter of the connections (a reverse proxy on
+   * this machine, speaking for everyone, is not held to it). 192.0.2.1 is such an address in the test JVM's
+   * own network (scripts/private-network).
+   */
+  @Test
+  void oneAddressHoldsAtMostAQuarterOfTheConnections() throws Exception {
+    service = RunningService.start(new JsonObject("{\"cameras\": []}"), new JsonObject().put("maxConnections", 8));
+    java.net.InetAddress elsewhere = java.net.InetAddress.getByName("192.0.2.1");
+    List<Socket> held = new ArrayList<>();
+    try {
+      for (int i = 0; i < 2; i++) {
+        Socket socket = new Socket(java.net.InetAddress.getLoopbackAddress(), service.port, elsewhere, 0);
+        held.add(socket);
+        assertTrue(request(socket, "GET", "/api/cameras").contains(" 200 "), "within its quarter");
+      }
+      try (Socket third = new Socket(java.net.InetAddress.getLoopbackAddress(), service.port, elsewhere, 0)) {
+        String answer = request(third, "GET", "/api/cameras");
+        assertTrue(answer.contains(" 503 "), "beyond its quarter: " + answer);
+      }
+      assertEquals(200, service.get("/api/cameras").statusCode(), "another address is served");
+      held.remove(0).close();
+      assertTrue(io.visionroi.support.Processes.waitFor(5000, () -> {
+        try (Socket again = new Socket(java.net.InetAddress.getLoopbackAddress(), service.port, elsewhere, 0)) {
+          return request(again, "GET", "/api/cameras").contains(" 200 ");
+        } catch (Exception e) {
+          return false;
+        }
+      }), "a connection that closed frees its place");
+    } finally {
+      for (Socket socket : held) {
+        socket.close();
+      }
+    }
+  }
+
   @Test
   void madeUpMethodsMalformedPathsAndRestartFloodsAreBounded() throws Exception {
     service = RunningService.start(new JsonObject("""
