@@ -287,6 +287,16 @@ public class HttpVerticle extends AbstractVerticle {
       error(ctx, 400, "this is a WebSocket endpoint: connect with a WebSocket client");
       return;
     }
+    // What Vert.x would refuse in plain text, refused here in the API's JSON.
+    if (!"13".equals(ctx.request().getHeader("Sec-WebSocket-Version"))) {
+      ctx.response().putHeader("Sec-WebSocket-Version", "13");
+      error(ctx, 426, "WebSocket version 13 (RFC 6455) only");
+      return;
+    }
+    if (ctx.request().getHeader("Sec-WebSocket-Key") == null) {
+      error(ctx, 400, "a WebSocket upgrade needs a Sec-WebSocket-Key header");
+      return;
+    }
     withCamera(ctx, id -> {
       if (viewersFull(ctx)) {
         return;

@@ -60,6 +60,19 @@ class HttpLimitsTest {
               .startsWith("malformed query string"), path + ": " + answer);
         }
       }
+      // Bad WebSocket upgrades: JSON errors too.
+      for (String[] upgrade : List.of(new String[] {"Sec-WebSocket-Version: 99\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==", "426"},
+          new String[] {"Sec-WebSocket-Version: 13", "400"})) {
+        try (Socket socket = new Socket("127.0.0.1", service.port)) {
+          socket.setSoTimeout(10_000);
+          socket.getOutputStream().write(("GET /ws/cameras/p HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: Upgrade\r\n"
+              + "Upgrade: websocket\r\n" + upgrade[0] + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+          socket.shutdownOutput();
+          String answer = new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+          assertTrue(answer.startsWith("HTTP/1.1 " + upgrade[1] + " "), upgrade[0] + ": " + answer);
+          assertTrue(answer.contains("{\"error\":"), upgrade[0] + ": " + answer);
+        }
+      }
       // Clients that give up at once, every way: the answer finds nobody.
       for (String path : List.of("/", "/api/cameras", "/api/cameras/p/snapshot.jpg", "/metrics")) {
         for (int i = 0; i < 5; i++) {

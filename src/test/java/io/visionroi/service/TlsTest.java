@@ -1,5 +1,7 @@
 package io.visionroi.service;
 
+import io.visionroi.support.Chromium;
+import io.visionroi.support.Processes;
 import io.visionroi.support.RunningService;
 import io.visionroi.support.ViewerClient;
 import io.vertx.core.http.WebSocketClientOptions;
@@ -37,19 +39,47 @@ class TlsTest {
   @TempDir
   Path dir;
 
-  @Test
-  void thePortSpeaksHttpsAndWssWithTheConfiguredCertificate() throws Exception {
-    Path cert = dir.resolve("cert.pem");
-    Path key = dir.resolve("key.pem");
+  private Path cert;
+  private Path key;
+
+  /** A certificate for 127.0.0.1 and localhost, made by openssl as scripts/install-service.sh makes one. */
+  @org.junit.jupiter.api.BeforeEach
+  void certificate() throws Exception {
+    cert = dir.resolve("cert.pem");
+    key = dir.resolve("key.pem");
     Process openssl = new ProcessBuilder("openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt",
         "ec_paramgen_curve:prime256v1", "-nodes", "-keyout", key.toString(), "-out", cert.toString(), "-days", "2",
         "-subj", "/CN=localhost", "-addext", "subjectAltName=IP:127.0.0.1,DNS:localhost")
         .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
     assertTrue(openssl.waitFor(30, TimeUnit.SECONDS) && openssl.exitValue() == 0, "openssl made a certificate");
+  }
 
-    try (RunningService service = RunningService.start(new JsonObject("""
+  private RunningService serviceOverTls() throws Exception {
+    return RunningService.start(new JsonObject("""
         {"cameras": [{"id": "p", "url": "lavfi:testsrc2=size=160x120:rate=5"}]}"""),
-        new JsonObject().put("tls", new JsonObject().put("cert", cert.toString()).put("key", key.toString())))) {
+        new JsonObject().put("tls", new JsonObject().put("cert", cert.toString()).put("key", key.toString())));
+  }
+
+  /** The page over HTTPS in Chromium, which trusts this certificate's key alone: its tile plays over WSS. */
+  @Test
+  void thePagePlaysOverHttpsAndWssInChromium() throws Exception {
+    java.security.cert.X509Certificate x509;
+    try (InputStream in = Files.newInputStream(cert)) {
+      x509 = (java.security.cert.X509Certificate) CertificateFactory.getInstance("X.509").generateCertificate(in);
+    }
+    String spki = java.util.Base64.getEncoder().encodeToString(
+        java.security.MessageDigest.getInstance("SHA-256").digest(x509.getPublicKey().getEncoded()));
+    try (RunningService service = serviceOverTls();
+         Chromium browser = Chromium.startOrSkip("TlsTest", "--ignore-certificate-errors-spki-list=" + spki)) {
+      browser.open("https://127.0.0.1:" + service.port + "/");
+      assertTrue(Processes.waitFor(15_000, () -> browser.frames("p") > 5), "the tile plays over WSS");
+      assertEquals("https:", browser.script("return location.protocol;"));
+    }
+  }
+
+  @Test
+  void thePortSpeaksHttpsAndWssWithTheConfiguredCertificate() throws Exception {
+    try (RunningService service = serviceOverTls()) {
       HttpClient https = HttpClient.newBuilder().sslContext(trusting(cert)).build();
       HttpResponse<String> cameras = https.send(HttpRequest.newBuilder(
           URI.create("https://127.0.0.1:" + service.port + "/api/cameras")).build(), HttpResponse.BodyHandlers.ofString());

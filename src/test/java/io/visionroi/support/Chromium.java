@@ -32,7 +32,8 @@ public final class Chromium implements AutoCloseable {
     this.profile = profile;
   }
 
-  public static Chromium startOrSkip(String test) throws Exception {
+  /** @param arguments more of Chromium's command-line switches, e.g. to trust a test's own certificate */
+  public static Chromium startOrSkip(String test, String... arguments) throws Exception {
     boolean available = Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER);
     if (!available) {
       System.err.println("\n*** " + test + " SKIPPED: " + CHROMIUM + " or " + CHROMEDRIVER + " is missing."
@@ -43,7 +44,7 @@ public final class Chromium implements AutoCloseable {
     ChromeOptions options = new ChromeOptions().setBinary(CHROMIUM.toFile()).addArguments("--headless=new",
         "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
         "--disable-component-update", "--disable-sync", "--window-size=1280,800",
-        "--autoplay-policy=no-user-gesture-required", "--user-data-dir=" + profile);
+        "--autoplay-policy=no-user-gesture-required", "--user-data-dir=" + profile).addArguments(arguments);
     try {
       return new Chromium(new ChromeDriver(new ChromeDriverService.Builder()
           .usingDriverExecutable(CHROMEDRIVER.toFile()).usingAnyFreePort().build(), options), profile);
