@@ -62,6 +62,25 @@ class SecretsIT {
     }
   }
 
+  /** ffmpeg inherits none of the service's secrets: its environment holds only what it needs. */
+  @Test
+  void ffmpegGetsNoneOfTheServicesEnvironment() throws Exception {
+    JsonObject config = new JsonObject("{\"cameras\": [{\"id\": \"p\", \"url\": \"lavfi:testsrc2=size=160x120:rate=5\"}]}");
+    try (JarProcess jar = JarProcess.start(dir, config, "HTTP_AUTH_USER=op", "HTTP_AUTH_PASSWORD=" + SECRET + "-long-enough",
+        "SOME_TOKEN=" + SECRET)) {
+      jar.awaitStarted(20_000);
+      assertTrue(Processes.waitFor(10_000, () -> !jar.ffmpegPids().isEmpty()), "ffmpeg runs");
+      String environment = new String(java.nio.file.Files.readAllBytes(
+          Path.of("/proc/" + jar.ffmpegPids().get(0) + "/environ")), java.nio.charset.StandardCharsets.UTF_8);
+      assertFalse(environment.contains(SECRET), "ffmpeg's environment holds a secret: " + environment);
+      List<String> names = java.util.Arrays.stream(environment.split("\0")).filter(e -> !e.isEmpty())
+          .map(e -> e.substring(0, e.indexOf('='))).toList();
+      assertTrue(List.of("PATH", "HOME", "LANG", "LC_ALL", "TZ", "TMPDIR").containsAll(names), names.toString());
+      Processes.signal(jar.pid(), "TERM");
+      assertEquals(0, jar.awaitExit(5000));
+    }
+  }
+
   private static String get(HttpClient http, int port, String path) {
     try {
       return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).build(),

@@ -81,5 +81,15 @@ class RequestGuardTest {
     assertEquals(200, status("GET", "/api/cameras", "[::1]:" + service.port, null));
     assertEquals(200, status("GET", "/api/cameras", "cams.lan:" + service.port, null), "an allowed host");
     assertEquals(200, status("GET", "/healthz", "evil.example", null), "health stays open for probes");
+    assertEquals(403, status("GET", "/api/cameras", "evil.localhost:" + service.port, null),
+        "*.localhost is a name a resolver may look up");
+
+    // A picture loaded by a page of another origin on the same site (another port of this host): refused.
+    assertEquals(403, status("GET", "/api/cameras/p/frame.jpeg", self, null, "Sec-Fetch-Site: same-site",
+        "Sec-Fetch-Mode: no-cors"));
+    // No page of another origin may frame the page.
+    java.net.http.HttpResponse<byte[]> page = service.get("/");
+    assertEquals("SAMEORIGIN", page.headers().firstValue("X-Frame-Options").orElse(""));
+    assertEquals("frame-ancestors 'self'", page.headers().firstValue("Content-Security-Policy").orElse(""));
   }
 }
