@@ -63,6 +63,8 @@ public class HttpVerticle extends AbstractVerticle {
   /** Why the last reload of the config file was refused, until a good one comes; null when fine. */
   private String configError;
   private final LoginThrottle logins = new LoginThrottle();
+  /** Viewers by client address, loopback not counted: one client may hold a quarter of http.maxViewers. */
+  private final Map<String, Integer> viewersFrom = new HashMap<>();
   /** {@code member} or {@code rejoining} in a cluster (as its placement says), null on a single node. */
   private String cluster;
   private CameraDirectory directory;
@@ -310,7 +312,7 @@ public class HttpVerticle extends AbstractVerticle {
       boolean meta = "1".equals(ctx.request().getParam("meta"));
       ctx.request().toWebSocket().onSuccess(socket -> {
         socket.exceptionHandler(e -> LOG.debug("camera {}: viewer socket error: {}", id, e.getMessage()));
-        attach(id, new WebSocketChannel(socket), format, meta);
+        attach(id, new WebSocketChannel(socket), format, meta, countedAddress(ctx));
       }).onFailure(e -> LOG.debug("camera {}: WebSocket upgrade failed: {}", id, e.getMessage()));
     });
   }
@@ -324,21 +326,41 @@ public class HttpVerticle extends AbstractVerticle {
       if (viewersFull(ctx)) {
         return;
       }
-      attach(id, new MultipartChannel(ctx.response()), StreamFormat.JPEG, false);
+      attach(id, new MultipartChannel(ctx.response()), StreamFormat.JPEG, false, countedAddress(ctx));
     });
   }
 
   /** Answers 503 when this node has http.maxViewers viewers already. */
   private boolean viewersFull(RoutingContext ctx) {
-    boolean full = hub.viewerCount() >= config.access().maxViewers();
-    if (full) {
-      error(ctx, 503, "too many viewers on this node (http.maxViewers is " + config.access().maxViewers() + ")");
+    int max = config.access().maxViewers();
+    if (hub.viewerCount() >= max) {
+      error(ctx, 503, "too many viewers on this node (http.maxViewers is " + max + ")");
+      return true;
     }
-    return full;
+    String address = countedAddress(ctx);
+    if (address != null && viewersFrom.getOrDefault(address, 0) >= Math.max(1, max / 4)) {
+      error(ctx, 503, "too many viewers from this address (a quarter of http.maxViewers: " + Math.max(1, max / 4) + ")");
+      return true;
+    }
+    return false;
   }
 
-  private void attach(String cameraId, ViewerChannel channel, StreamFormat format, boolean meta) {
-    Consumer<ViewerBridge> onGone = gone -> hub.leave(cameraId, gone);
+  /** The client's address, when it is one whose viewers are counted: not loopback (a local proxy speaks for all). */
+  private static String countedAddress(RoutingContext ctx) {
+    String address = ctx.request().remoteAddress() == null ? null : ctx.request().remoteAddress().hostAddress();
+    return address == null || HttpAccess.isLoopback(address) ? null : address;
+  }
+
+  private void attach(String cameraId, ViewerChannel channel, StreamFormat format, boolean meta, String address) {
+    if (address != null) {
+      viewersFrom.merge(address, 1, Integer::sum);
+    }
+    Consumer<ViewerBridge> onGone = gone -> {
+      hub.leave(cameraId, gone);
+      if (address != null) {
+        viewersFrom.computeIfPresent(address, (a, n) -> n > 1 ? n - 1 : null);
+      }
+    };
     long sendTimeout = config.stream().sendTimeout().toMillis();
     ViewerBridge viewer = format == StreamFormat.MP4
         ? new Mp4Viewer(channel, meta, sendTimeout, hub.meters(cameraId), onGone)

@@ -124,6 +124,33 @@ class HttpLimitsTest {
     }
   }
 
+  /** The same for viewers: one address other than loopback holds at most a quarter of http.maxViewers. */
+  @Test
+  void oneAddressHoldsAtMostAQuarterOfTheViewers() throws Exception {
+    service = RunningService.start(new JsonObject("""
+        {"cameras": [{"id": "p", "url": "lavfi:testsrc2=size=160x120:rate=5"}]}"""), new JsonObject().put("maxViewers", 8));
+    java.net.InetAddress elsewhere = java.net.InetAddress.getByName("192.0.2.1");
+    List<Socket> watching = new ArrayList<>();
+    try {
+      for (int i = 0; i < 2; i++) {
+        Socket socket = new Socket(java.net.InetAddress.getLoopbackAddress(), service.port, elsewhere, 0);
+        watching.add(socket);
+        assertTrue(request(socket, "GET", "/api/cameras/p/stream.mjpeg").contains(" 200 "), "within its quarter");
+      }
+      try (Socket third = new Socket(java.net.InetAddress.getLoopbackAddress(), service.port, elsewhere, 0)) {
+        String answer = request(third, "GET", "/api/cameras/p/stream.mjpeg");
+        assertTrue(answer.contains(" 503 "), "beyond its quarter: " + answer);
+      }
+      try (Socket local = new Socket("127.0.0.1", service.port)) {
+        assertTrue(request(local, "GET", "/api/cameras/p/stream.mjpeg").contains(" 200 "), "loopback is not held to it");
+      }
+    } finally {
+      for (Socket socket : watching) {
+        socket.close();
+      }
+    }
+  }
+
   @Test
   void madeUpMethodsMalformedPathsAndRestartFloodsAreBounded() throws Exception {
     service = RunningService.start(new JsonObject("""
