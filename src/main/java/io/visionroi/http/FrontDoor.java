@@ -5,6 +5,8 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.netty.channel.Channel;
+import io.netty.handler.codec.http.TooLongHttpHeaderException;
+import io.netty.handler.codec.http.TooLongHttpLineException;
 import io.vertx.core.Context;
 import io.vertx.core.Handler;
 import io.vertx.core.http.HttpConnection;
@@ -24,7 +26,7 @@ import java.util.Set;
  * connections beyond {@code http.maxConnections}, or beyond a quarter of it from one address other than
  * loopback (one client cannot take them all; a reverse proxy on this machine speaks for everyone), are
  * answered 503 and closed (liveness and readiness probes excepted: a probe that cannot get in would restart
- * a healthy node), and a path that is not valid
+ * a healthy node), a request the HTTP decoder cannot read gets its status in JSON, and a path that is not valid
  * percent-encoding is a 400 with at most one short log line a minute (the router would log a stack trace
  * for each). Runs on the HTTP verticle's event loop.
  */
@@ -103,6 +105,21 @@ final class FrontDoor {
         }
         next.handle(request);
       }
+    };
+  }
+
+  /**
+   * A request Netty's decoder could not read (a broken request line or header, one too long): the status
+   * Vert.x would give it, with the API's JSON error instead of an empty body, then the connection closes.
+   */
+  Handler<HttpServerRequest> invalid() {
+    return request -> {
+      Throwable cause = request.decoderResult().cause();
+      int status = cause instanceof TooLongHttpLineException ? 414
+          : cause instanceof TooLongHttpHeaderException ? 431 : 400;
+      request.response().putHeader("Connection", "close").endHandler(v -> request.connection().close());
+      answer(request, status, status == 414 ? "request line too long" : status == 431 ? "request headers too large"
+          : "malformed request: not HTTP/1.1 as it should be");
     };
   }
 

@@ -158,7 +158,8 @@ public class HttpVerticle extends AbstractVerticle {
           .setKeyPath(config.tls().keyPath()));
     }
     server = vertx.createHttpServer(options);
-    server.connectionHandler(door.connections()).requestHandler(door.before(router)).listen()
+    server.connectionHandler(door.connections()).invalidRequestHandler(door.invalid())
+        .requestHandler(door.before(router)).listen()
         .onSuccess(s -> {
           LOG.info("listening on {}://{}:{}/", config.tls() == null ? "http" : "https", config.httpHost(),
               s.actualPort());

@@ -60,6 +60,17 @@ class HttpLimitsTest {
               .startsWith("malformed query string"), path + ": " + answer);
         }
       }
+      // Requests the HTTP decoder cannot read: their status, in JSON too.
+      for (String[] broken : List.of(new String[] {"GET /api/cameras HTTP/1.1\r\nHost: 127.0.0.1\r\nnot a header\r\n\r\n", "400"},
+          new String[] {"GET /api/cameras HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Big: " + "a".repeat(20_000) + "\r\n\r\n", "431"})) {
+        try (Socket socket = new Socket("127.0.0.1", service.port)) {
+          socket.setSoTimeout(10_000);
+          socket.getOutputStream().write(broken[0].getBytes(StandardCharsets.US_ASCII));
+          String answer = new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+          assertTrue(answer.startsWith("HTTP/1.1 " + broken[1] + " ") && answer.contains("{\"error\":"),
+              broken[1] + ": " + answer);
+        }
+      }
       // Bad WebSocket upgrades: JSON errors too.
       for (String[] upgrade : List.of(new String[] {"Sec-WebSocket-Version: 99\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==", "426"},
           new String[] {"Sec-WebSocket-Version: 13", "400"})) {
