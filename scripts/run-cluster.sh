@@ -5,6 +5,10 @@
 # the nodes find each other on 127.0.0.1. Each output line starts with its node's port. Try a failover with
 # the kill -9 line printed below; Ctrl-C stops every node cleanly, with its ffmpeg.
 set -euo pipefail
+# Started in the background, a script has SIGINT ignored and cannot trap it: start over with it restored.
+if [ -z "${VISIONROI_INT_RESTORED:-}" ]; then
+  VISIONROI_INT_RESTORED=1 exec env --default-signal=INT "$0" "$@"
+fi
 nodes=${1:-2}
 [ $# -gt 0 ] && shift
 case "$nodes" in
@@ -22,12 +26,17 @@ ensure_jar
 
 # Ctrl-C reaches every node itself; the prefixers ignore it and end with their node, so its last lines show.
 pids=()
+# A stop asked for (Ctrl-C, SIGTERM) is a clean end (0, not the signal's 130 or 143); any other end keeps
+# its status.
 stop_all() {
+  local status=$?
   trap - INT TERM EXIT
   [ ${#pids[@]} -gt 0 ] && kill -TERM "${pids[@]}" 2>/dev/null || true
   wait
+  exit "${1:-$status}"
 }
-trap stop_all INT TERM EXIT
+trap 'stop_all 0' INT TERM
+trap stop_all EXIT
 for i in $(seq 1 "$nodes"); do
   port=$((8079 + i))
   HTTP_PORT=$port java -XX:+ExitOnOutOfMemoryError -Dlogback.configurationFile=conf/logback.xml -jar target/visionroi.jar \

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Runs VisionROI in the foreground: scripts/run.sh [--config FILE] [--cluster]
+# Runs VisionROI in the foreground: scripts/run.sh [--config FILE] [--cluster] [--check-config]
 # Installs what is missing (as root, with apt-get), builds the jar when it is missing or older than the
 # sources, and starts it. With no arguments it uses conf/config.json: a test-pattern camera at
 # http://localhost:8080/. Ctrl-C stops it, and its ffmpeg processes with it.

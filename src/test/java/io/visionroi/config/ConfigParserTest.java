@@ -47,6 +47,16 @@ class ConfigParserTest {
     assertEquals(CameraSource.DEVICE, config.cameras().get(1).source());
   }
 
+  /** What the README tells a newcomer to run must start. */
+  @Test
+  void everyShippedConfigIsValid() throws Exception {
+    for (String name : List.of("config.json", "cluster-demo.json", "trial.json")) {
+      ServiceConfig shipped = ConfigParser.parse(new JsonObject(java.nio.file.Files.readString(
+          java.nio.file.Path.of("conf", name))));
+      assertFalse(shipped.cameras().isEmpty(), name);
+    }
+  }
+
   @Test
   void unknownKeysAreNamedWithTheirPath() {
     List<String> problems = problems("""
