@@ -1,5 +1,6 @@
 package io.visionroi.camera;
 
+import io.visionroi.support.LogCapture;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -22,7 +23,11 @@ class GroupRecordTest {
     Files.write(dir.resolve("ffmpeg-groups-1.txt"), List.of("jvm abc def", "ffmpeg 1 x", "nonsense"));
     Files.writeString(dir.resolve("ffmpeg-groups-2.txt.tmp"), "ffmpeg 1 1");
     Files.writeString(dir.resolve("unrelated.txt"), "ffmpeg 1 1");
-    assertEquals(0, new GroupRecord(dir).reapLeftovers());
+    try (LogCapture log = LogCapture.keeping(GroupRecord.class)) {
+      assertEquals(0, new GroupRecord(dir).reapLeftovers());
+      assertEquals(3, log.warnings().stream().filter(l -> l.contains("not a record of this service")).count(),
+          "a line for each line ignored: " + log.warnings());
+    }
     assertFalse(Files.exists(dir.resolve("ffmpeg-groups-1.txt")), "a dead run's record is removed");
     assertTrue(Files.exists(dir.resolve("ffmpeg-groups-2.txt.tmp")), "only records are read");
     assertTrue(Files.exists(dir.resolve("unrelated.txt")));
@@ -42,6 +47,14 @@ class GroupRecordTest {
 
   @Test
   void onlyADirectoryOfThisUsersOwnIsUsed() throws Exception {
+    try (LogCapture log = LogCapture.keeping(GroupRecord.class)) {
+      refusesWhatIsNotItsOwn();
+      assertTrue(log.warnings().stream().anyMatch(l -> l.startsWith("ERROR") && l.contains("symbolic link")),
+          "the operator hears why nothing is recorded: " + log.warnings());
+    }
+  }
+
+  private void refusesWhatIsNotItsOwn() throws Exception {
     Path fresh = dir.resolve("run");
     new GroupRecord(fresh);
     assertEquals("rwx------", java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(fresh)));

@@ -175,8 +175,10 @@ class HttpLimitsTest {
     assertFalse(metrics.contains("METHOD\""), "no series per made-up method");
     assertTrue(metrics.contains("method=\"OTHER\""), "they are folded into one");
 
-    try (Socket socket = new Socket("127.0.0.1", service.port)) {
+    try (Socket socket = new Socket("127.0.0.1", service.port);
+         LogCapture log = LogCapture.keeping("io.visionroi.http.FrontDoor")) {
       assertTrue(request(socket, "GET", "/%ZZ").contains(" 400 "), "a bad escape is the client's error");
+      assertEquals(1, log.warnings().size(), "one short line for the operator: " + log.warnings());
     }
 
     assertEquals(202, service.post("/api/cameras/p/restart").statusCode());

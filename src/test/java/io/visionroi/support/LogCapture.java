@@ -8,15 +8,37 @@ import org.slf4j.LoggerFactory;
 
 import java.util.List;
 
-/** What this JVM logs at WARN or above while open (an in-JVM service's lines), for tests of what an operator sees. */
+/**
+ * What this JVM logs at WARN or above while open (an in-JVM service's lines), for tests of what an operator
+ * sees; or what one class logs, kept off the console ({@link #keeping}): lines a test provokes on purpose are
+ * its to check, not a green run's noise.
+ */
 public final class LogCapture implements AutoCloseable {
 
-  private final Logger root = (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+  private final Logger logger;
+  private final boolean wasAdditive;
   private final ListAppender<ILoggingEvent> appender = new ListAppender<>();
 
   public LogCapture() {
+    this((Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME), true);
+  }
+
+  private LogCapture(Logger logger, boolean additive) {
+    this.logger = logger;
+    this.wasAdditive = logger.isAdditive();
     appender.start();
-    root.addAppender(appender);
+    logger.addAppender(appender);
+    logger.setAdditive(additive);
+  }
+
+  /** What {@code source}'s logger says while open, and only here. */
+  public static LogCapture keeping(Class<?> source) {
+    return keeping(source.getName());
+  }
+
+  /** The same, by the logger's name (for a class the test cannot see). */
+  public static LogCapture keeping(String loggerName) {
+    return new LogCapture((Logger) LoggerFactory.getLogger(loggerName), false);
   }
 
   /** The lines at WARN or above so far, each "LEVEL logger - message" with " (stack trace)" when one came with it. */
@@ -29,7 +51,8 @@ public final class LogCapture implements AutoCloseable {
 
   @Override
   public void close() {
-    root.detachAppender(appender);
+    logger.detachAppender(appender);
+    logger.setAdditive(wasAdditive);
     appender.stop();
   }
 }
