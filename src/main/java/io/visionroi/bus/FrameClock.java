@@ -17,7 +17,6 @@ public final class FrameClock implements Shareable {
 
   /** What the clock says: {@code pictures} of {@code generation}, the last at {@code lastAt} (epoch ms). */
   public record Reading(long generation, long pictures, long lastAt) {
-    public static final Reading NONE = new Reading(0, 0, 0);
   }
 
   private long generation;

@@ -38,7 +38,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * reports what ffmpeg did ({@link FfmpegEvent}); the decisions (outage, retries) are the watchdog's.
  * <p>
  * Frames are read on a dedicated thread per generation and published directly (the event bus is
- * thread-safe); once a generation is stopped or replaced, none of its frames is published any more.
+ * thread-safe), unless too many wait for this node's viewers ({@link FramesWaiting}); the generation's own
+ * pictures are counted on its supervisor's {@link FrameClock}. Once a generation is stopped or replaced, none
+ * of its frames is published any more. A worker that takes a camera over from another node starts silent:
+ * it reads and keeps frames but publishes nothing and answers no request until told to speak.
  * <p>
  * What ffmpeg makes of the source follows the camera's {@code output}: JPEG frames, or (for H.264) the
  * camera's own stream as fragmented MP4, for browsers to decode. An MP4 camera keeps its current group of
@@ -121,7 +124,14 @@ public class CameraVerticle extends AbstractVerticle {
     group = new GopCache(VideoBudget.of(vertx));
     bus.<JsonObject>localConsumer(Addresses.ffmpeg(camera.id()), m -> want(FfmpegOrder.fromJson(m.body())));
     bus.<Object>localConsumer(Addresses.jpegWanted(camera.id()), m -> wantJpeg(JPEG_WANT_MILLIS));
-    bus.<String>localConsumer(Addresses.takeover(camera.id()), m -> m.reply("speak".equals(m.body()) ? speak() : ready()));
+    bus.<String>localConsumer(Addresses.takeover(camera.id()), m -> {
+      if ("speak".equals(m.body())) {
+        speak();
+        m.reply(true);
+      } else {
+        m.reply(ready());
+      }
+    });
     if (!silent) {
       answerRequests();
     }
@@ -148,9 +158,9 @@ public class CameraVerticle extends AbstractVerticle {
    * The node this camera ran on has stopped it: from now on this worker publishes, beginning with what it
    * holds (the init segment and group, or the latest JPEG), so viewers go on from a picture at once.
    */
-  private boolean speak() {
+  private void speak() {
     if (!silent) {
-      return true;
+      return;
     }
     synchronized (publishing) {
       silent = false;
@@ -161,7 +171,6 @@ public class CameraVerticle extends AbstractVerticle {
       }
     }
     answerRequests();
-    return true;
   }
 
   @Override
@@ -465,10 +474,12 @@ public class CameraVerticle extends AbstractVerticle {
           running.feed(frame);
         }
       }
-      String address = Addresses.stream(camera.id(), format);
-      FramesWaiting waiting = silent ? null : FramesWaiting.at(vertx, address);
-      if (!silent && (waiting == null || waiting.admit())) {
-        bus.publish(address, frame);
+      if (!silent) {
+        String address = Addresses.stream(camera.id(), format);
+        FramesWaiting waiting = FramesWaiting.at(vertx, address);
+        if (waiting == null || waiting.admit()) {
+          bus.publish(address, frame);
+        }
       }
       encoderWanted = kind == Frame.Kind.MP4_KEY && now <= jpegWantedUntil
           && (running == null || running.generation() != gen || !running.isRunning());

@@ -293,10 +293,7 @@ public final class ClusterPlacement implements Placement {
           }
           Set<String> running = new LinkedHashSet<>(plan.keep());
           running.addAll(won);
-          running.removeAll(handedOver.keySet());
-          running.addAll(taken.keySet());
-          logChanges(running);
-          held = running;
+          hold(afterMoves(running));
           if (fencedFor != null) {
             LOG.info("camera placement resumed ({} member(s)) after: {}", members.size(), fencedFor);
             fencedFor = null;
@@ -308,7 +305,7 @@ public final class ClusterPlacement implements Placement {
               }
             });
           }
-          return runHere(running);
+          return runHere(held);
         });
   }
 
@@ -328,8 +325,7 @@ public final class ClusterPlacement implements Placement {
     fencedAt = now;
     tellCluster("rejoining", "this node lost contact with its cluster and is rejoining it: where the camera runs is"
         + " not known here yet");
-    logChanges(Set.of());
-    held = Set.of();
+    hold(Set.of());
     outgoing = null;
     incoming.clear();
     taken.clear();
@@ -359,13 +355,25 @@ public final class ClusterPlacement implements Placement {
   }
 
   /**
-   * Runs these cameras here, but none handed over since (a round that read the claims before the hand-over
-   * still names them) and every camera taken over since; the cameras coming in run silent.
+   * These cameras, but none handed over since (a round that read the claims before the hand-over still names
+   * them) and with every camera taken over since.
    */
-  private Future<Void> runHere(Set<String> cameraIds) {
-    Set<String> here = new HashSet<>(cameraIds);
+  private Set<String> afterMoves(Set<String> cameraIds) {
+    Set<String> here = new LinkedHashSet<>(cameraIds);
     here.removeAll(handedOver.keySet());
     here.addAll(taken.keySet());
+    return here;
+  }
+
+  /** From now on this node holds these cameras (one log line per change). */
+  private void hold(Set<String> running) {
+    logChanges(running);
+    held = running;
+  }
+
+  /** Runs these cameras here (after the moves since, see {@link #afterMoves}); the cameras coming in run silent. */
+  private Future<Void> runHere(Set<String> cameraIds) {
+    Set<String> here = afterMoves(cameraIds);
     Set<String> silent = new HashSet<>(incoming.keySet());
     silent.removeAll(here);
     return runner.runOnly(here, silent);
@@ -373,14 +381,18 @@ public final class ClusterPlacement implements Placement {
 
   /** Asks the camera's new node to start it silent; the move is forgotten if it cannot. */
   private void prepare(Move move) {
-    JsonObject ask = new JsonObject().put("action", "prepare").put("camera", move.camera())
-        .put("from", cluster.getNodeId());
-    vertx.eventBus().request(Addresses.handover(move.node()), ask, HANDOVER_ASK).onFailure(e -> {
+    ask(move.node(), "prepare", move.camera()).onFailure(e -> {
       LOG.info("camera {}: could not move to node {}: {}", move.camera(), move.node(), e.getMessage());
       if (move.equals(outgoing)) {
         outgoing = null;
       }
     });
+  }
+
+  /** Asks another node's placement for a step of a camera's move ({@link #onHandover}). */
+  private Future<Message<Object>> ask(String node, String action, String camera) {
+    return vertx.eventBus().request(Addresses.handover(node), new JsonObject().put("action", action)
+        .put("camera", camera).put("from", cluster.getNodeId()), HANDOVER_ASK);
   }
 
   /** A make-before-break move, as the old node ({@code take}) or the new one ({@code prepare}). */
@@ -414,10 +426,7 @@ public final class ClusterPlacement implements Placement {
       return;
     }
     handedOver.put(camera, now());
-    Set<String> rest = new LinkedHashSet<>(held);
-    rest.remove(camera);
-    logChanges(rest);
-    held = rest;
+    hold(afterMoves(held));
     if (outgoing != null && outgoing.camera().equals(camera)) {
       outgoing = null;
     }
@@ -451,8 +460,7 @@ public final class ClusterPlacement implements Placement {
       }
       taking.add(camera);
       runner.readyToSpeak(camera).compose(ready -> !ready ? Future.succeededFuture(false)
-              : vertx.eventBus().request(Addresses.handover(move.node()), new JsonObject().put("action", "take")
-                  .put("camera", camera).put("from", cluster.getNodeId()), HANDOVER_ASK).map(true))
+              : ask(move.node(), "take", camera).map(true))
           .onComplete(took -> {
             taking.remove(camera);
             if (took.succeeded() && !took.result()) {
@@ -461,10 +469,7 @@ public final class ClusterPlacement implements Placement {
             incoming.remove(camera);
             if (took.succeeded() && !released && fencedFor == null) {
               taken.put(camera, now());
-              Set<String> running = new LinkedHashSet<>(held);
-              running.add(camera);
-              logChanges(running);
-              held = running;
+              hold(afterMoves(held));
             } else if (took.failed()) {
               LOG.info("camera {}: node {} did not let go ({}): left there", camera, move.node(),
                   took.cause().getMessage());

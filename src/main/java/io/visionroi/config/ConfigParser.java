@@ -81,18 +81,28 @@ public final class ConfigParser {
 
   /** The port's certificate and key (PEM files the service can read), or null for plain HTTP. */
   private ServiceConfig.Tls tls(JsonObject http) {
-    Object value = http.getValue("tls");
-    if (value == null) {
+    JsonObject tls = optionalObject(http, "tls", "http.tls", Set.of("cert", "key"),
+        "cert and key (paths of PEM files)");
+    if (tls == null) {
       return null;
     }
-    if (!(value instanceof JsonObject tls)) {
-      problems.add("http.tls: must be an object with cert and key (paths of PEM files)");
-      return null;
-    }
-    allowOnly(tls, "http.tls.", Set.of("cert", "key"));
     String cert = readableFile(tls, "http.tls.cert", "cert");
     String key = readableFile(tls, "http.tls.key", "key");
     return cert == null || key == null ? null : new ServiceConfig.Tls(cert, key);
+  }
+
+  /** An object that may be left out, or null (a problem named when it is there but no object). */
+  private JsonObject optionalObject(JsonObject parent, String key, String path, Set<String> allowed, String holding) {
+    Object value = parent.getValue(key);
+    if (value == null) {
+      return null;
+    }
+    if (!(value instanceof JsonObject object)) {
+      problems.add(path + ": must be an object with " + holding);
+      return null;
+    }
+    allowOnly(object, path + ".", allowed);
+    return object;
   }
 
   private String readableFile(JsonObject section, String name, String key) {
@@ -108,15 +118,10 @@ public final class ConfigParser {
   static final int MIN_NETWORK_PASSWORD = 12;
 
   private ServiceConfig.BasicAuth auth(JsonObject http) {
-    Object value = http.getValue("auth");
-    if (value == null) {
+    JsonObject auth = optionalObject(http, "auth", "http.auth", Set.of("user", "password"), "user and password");
+    if (auth == null) {
       return null;
     }
-    if (!(value instanceof JsonObject auth)) {
-      problems.add("http.auth: must be an object with user and password");
-      return null;
-    }
-    allowOnly(auth, "http.auth.", Set.of("user", "password"));
     String user = required(auth, "http.auth.user", "user");
     if (auth.getValue("password") == null) {
       problems.add("http.auth.password: is required");

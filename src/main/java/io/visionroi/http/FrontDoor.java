@@ -1,6 +1,5 @@
 package io.visionroi.http;
 
-import io.visionroi.config.HttpAccess;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -45,9 +44,7 @@ final class FrontDoor {
   private final Set<Channel> open = new HashSet<>();
   /** Connections over a cap, with what their 503 says. */
   private final Map<Channel, String> overLimit = new HashMap<>();
-  /** Open connections by remote address, loopback not counted; an address leaves with its last connection. */
-  private final Map<String, Integer> fromAddress = new HashMap<>();
-  private final int maxPerAddress;
+  private final AddressTally perAddress;
   private final Counter opened;
   private long malformed;
   private long lastLogAt;
@@ -56,7 +53,7 @@ final class FrontDoor {
   FrontDoor(Context context, int maxConnections, MeterRegistry registry) {
     this.context = context;
     this.maxConnections = maxConnections;
-    this.maxPerAddress = Math.max(1, maxConnections / 4);
+    this.perAddress = new AddressTally(maxConnections);
     Gauge.builder("visionroi.http.connections", this, door -> door.open.size())
         .description("open HTTP connections as http.maxConnections counts them, viewers' included")
         .register(registry);
@@ -69,21 +66,19 @@ final class FrontDoor {
       Channel socket = socketOf(connection);
       opened.increment();
       open.add(socket);
-      String address = connection.remoteAddress() == null ? null : connection.remoteAddress().hostAddress();
-      boolean counted = address != null && !HttpAccess.isLoopback(address);
-      int fromThere = counted ? fromAddress.merge(address, 1, Integer::sum) : 0;
+      String address = AddressTally.counted(connection.remoteAddress());
+      boolean addressFull = perAddress.full(address);
+      perAddress.add(address);
       if (open.size() > maxConnections) {
         overLimit.put(socket, "too many connections (http.maxConnections is " + maxConnections + ")");
-      } else if (fromThere > maxPerAddress) {
+      } else if (addressFull) {
         overLimit.put(socket, "too many connections from this address (a quarter of http.maxConnections: "
-            + maxPerAddress + ")");
+            + perAddress.limit() + ")");
       }
       socket.closeFuture().addListener(closed -> context.runOnContext(v -> {
         open.remove(socket);
         overLimit.remove(socket);
-        if (counted) {
-          fromAddress.computeIfPresent(address, (a, n) -> n > 1 ? n - 1 : null);
-        }
+        perAddress.remove(address);
       }));
     };
   }

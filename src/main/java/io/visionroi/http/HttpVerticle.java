@@ -63,8 +63,8 @@ public class HttpVerticle extends AbstractVerticle {
   /** Why the last reload of the config file was refused, until a good one comes; null when fine. */
   private String configError;
   private final LoginThrottle logins = new LoginThrottle();
-  /** Viewers by client address, loopback not counted: one client may hold a quarter of http.maxViewers. */
-  private final Map<String, Integer> viewersFrom = new HashMap<>();
+  /** Viewers by client address: one client may hold a quarter of http.maxViewers. */
+  private final AddressTally viewersFrom;
   /** {@code member} or {@code rejoining} in a cluster (as its placement says), null on a single node. */
   private String cluster;
   private CameraDirectory directory;
@@ -80,6 +80,7 @@ public class HttpVerticle extends AbstractVerticle {
   public HttpVerticle(ServiceConfig config, MeterRegistry registry) {
     this.config = config;
     this.registry = registry;
+    this.viewersFrom = new AddressTally(config.access().maxViewers());
   }
 
   /** The port listened on: the configured one, or the one chosen when it was 0. */
@@ -313,7 +314,7 @@ public class HttpVerticle extends AbstractVerticle {
       boolean meta = "1".equals(ctx.request().getParam("meta"));
       ctx.request().toWebSocket().onSuccess(socket -> {
         socket.exceptionHandler(e -> LOG.debug("camera {}: viewer socket error: {}", id, e.getMessage()));
-        attach(id, new WebSocketChannel(socket), format, meta, countedAddress(ctx));
+        attach(id, new WebSocketChannel(socket), format, meta, AddressTally.counted(ctx.request().remoteAddress()));
       }).onFailure(e -> LOG.debug("camera {}: WebSocket upgrade failed: {}", id, e.getMessage()));
     });
   }
@@ -327,7 +328,8 @@ public class HttpVerticle extends AbstractVerticle {
       if (viewersFull(ctx)) {
         return;
       }
-      attach(id, new MultipartChannel(ctx.response()), StreamFormat.JPEG, false, countedAddress(ctx));
+      attach(id, new MultipartChannel(ctx.response()), StreamFormat.JPEG, false,
+          AddressTally.counted(ctx.request().remoteAddress()));
     });
   }
 
@@ -338,29 +340,18 @@ public class HttpVerticle extends AbstractVerticle {
       error(ctx, 503, "too many viewers on this node (http.maxViewers is " + max + ")");
       return true;
     }
-    String address = countedAddress(ctx);
-    if (address != null && viewersFrom.getOrDefault(address, 0) >= Math.max(1, max / 4)) {
-      error(ctx, 503, "too many viewers from this address (a quarter of http.maxViewers: " + Math.max(1, max / 4) + ")");
+    if (viewersFrom.full(AddressTally.counted(ctx.request().remoteAddress()))) {
+      error(ctx, 503, "too many viewers from this address (a quarter of http.maxViewers: " + viewersFrom.limit() + ")");
       return true;
     }
     return false;
   }
 
-  /** The client's address, when it is one whose viewers are counted: not loopback (a local proxy speaks for all). */
-  private static String countedAddress(RoutingContext ctx) {
-    String address = ctx.request().remoteAddress() == null ? null : ctx.request().remoteAddress().hostAddress();
-    return address == null || HttpAccess.isLoopback(address) ? null : address;
-  }
-
   private void attach(String cameraId, ViewerChannel channel, StreamFormat format, boolean meta, String address) {
-    if (address != null) {
-      viewersFrom.merge(address, 1, Integer::sum);
-    }
+    viewersFrom.add(address);
     Consumer<ViewerBridge> onGone = gone -> {
       hub.leave(cameraId, gone);
-      if (address != null) {
-        viewersFrom.computeIfPresent(address, (a, n) -> n > 1 ? n - 1 : null);
-      }
+      viewersFrom.remove(address);
     };
     long sendTimeout = config.stream().sendTimeout().toMillis();
     ViewerBridge viewer = format == StreamFormat.MP4

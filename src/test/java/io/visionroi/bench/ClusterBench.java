@@ -149,17 +149,13 @@ public final class ClusterBench {
   private static String rollingRestart(Path dir) throws Exception {
     Vertx vertx = Vertx.vertx();
     List<RtspCamera> rtsp = new ArrayList<>();
-    List<Process> keepers = new ArrayList<>();
     List<ViewerClient> viewers = new ArrayList<>();
     StringBuilder rows = new StringBuilder();
     try {
       JsonArray cameras = new JsonArray();
       for (int i = 0; i < ROLLING_CAMERAS; i++) {
-        RtspCamera camera = RtspCamera.h264(2).size("160x120").fps(10).shared().start();
+        RtspCamera camera = RtspCamera.h264(2).size("160x120").fps(10).shared().alwaysWatched().start();
         rtsp.add(camera);
-        keepers.add(new ProcessBuilder("setpriv", "--pdeathsig", "KILL", "--", "ffmpeg", "-hide_banner", "-nostdin",
-            "-loglevel", "quiet", "-rtsp_transport", "tcp", "-i", camera.url(), "-c", "copy", "-f", "null", "-")
-            .redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectError(ProcessBuilder.Redirect.DISCARD).start());
         cameras.add(new JsonObject().put("id", "c" + i).put("url", camera.url()));
       }
       try (ClusterNodes cluster = new ClusterNodes(dir, new JsonObject().put("cameras", cameras))) {
@@ -200,7 +196,6 @@ public final class ClusterBench {
       }
     } finally {
       viewers.forEach(ViewerClient::close);
-      keepers.forEach(Process::destroyForcibly);
       rtsp.forEach(RtspCamera::close);
       vertx.close();
     }

@@ -34,6 +34,15 @@ class HttpLimitsTest {
     }
   }
 
+  /**
+   * A connection from 192.0.2.1, an address that is not loopback in the test JVM's own network
+   * (scripts/private-network), to the service.
+   */
+  private Socket fromElsewhere() throws Exception {
+    return new Socket(java.net.InetAddress.getLoopbackAddress(), service.port,
+        java.net.InetAddress.getByName("192.0.2.1"), 0);
+  }
+
   /** A raw request on a new connection, left open: the status line of the answer. */
   private static String request(Socket socket, String method, String path) throws Exception {
     socket.setSoTimeout(10_000);
@@ -107,22 +116,21 @@ class HttpLimitsTest {
   @Test
   void oneAddressHoldsAtMostAQuarterOfTheConnections() throws Exception {
     service = RunningService.start(new JsonObject("{\"cameras\": []}"), new JsonObject().put("maxConnections", 8));
-    java.net.InetAddress elsewhere = java.net.InetAddress.getByName("192.0.2.1");
     List<Socket> held = new ArrayList<>();
     try {
       for (int i = 0; i < 2; i++) {
-        Socket socket = new Socket(java.net.InetAddress.getLoopbackAddress(), service.port, elsewhere, 0);
+        Socket socket = fromElsewhere();
         held.add(socket);
         assertTrue(request(socket, "GET", "/api/cameras").contains(" 200 "), "within its quarter");
       }
-      try (Socket third = new Socket(java.net.InetAddress.getLoopbackAddress(), service.port, elsewhere, 0)) {
+      try (Socket third = fromElsewhere()) {
         String answer = request(third, "GET", "/api/cameras");
         assertTrue(answer.contains(" 503 "), "beyond its quarter: " + answer);
       }
       assertEquals(200, service.get("/api/cameras").statusCode(), "another address is served");
       held.remove(0).close();
       assertTrue(io.visionroi.support.Processes.waitFor(5000, () -> {
-        try (Socket again = new Socket(java.net.InetAddress.getLoopbackAddress(), service.port, elsewhere, 0)) {
+        try (Socket again = fromElsewhere()) {
           return request(again, "GET", "/api/cameras").contains(" 200 ");
         } catch (Exception e) {
           return false;
@@ -140,15 +148,14 @@ class HttpLimitsTest {
   void oneAddressHoldsAtMostAQuarterOfTheViewers() throws Exception {
     service = RunningService.start(new JsonObject("""
         {"cameras": [{"id": "p", "url": "lavfi:testsrc2=size=160x120:rate=5"}]}"""), new JsonObject().put("maxViewers", 8));
-    java.net.InetAddress elsewhere = java.net.InetAddress.getByName("192.0.2.1");
     List<Socket> watching = new ArrayList<>();
     try {
       for (int i = 0; i < 2; i++) {
-        Socket socket = new Socket(java.net.InetAddress.getLoopbackAddress(), service.port, elsewhere, 0);
+        Socket socket = fromElsewhere();
         watching.add(socket);
         assertTrue(request(socket, "GET", "/api/cameras/p/stream.mjpeg").contains(" 200 "), "within its quarter");
       }
-      try (Socket third = new Socket(java.net.InetAddress.getLoopbackAddress(), service.port, elsewhere, 0)) {
+      try (Socket third = fromElsewhere()) {
         String answer = request(third, "GET", "/api/cameras/p/stream.mjpeg");
         assertTrue(answer.contains(" 503 "), "beyond its quarter: " + answer);
       }

@@ -28,6 +28,9 @@ public final class RtspCamera implements TestCamera {
   private String user;
   private String password;
   private boolean shared;
+  private boolean alwaysWatched;
+  /** The plain client of {@link #alwaysWatched()} while the camera runs. */
+  private Process watcher;
   private boolean seekOnPlay;
   private double jumpEverySeconds;
   private double jumpBySeconds;
@@ -62,6 +65,16 @@ public final class RtspCamera implements TestCamera {
   /** One pipeline for all clients, as most cameras do; by default each client gets its own. */
   public RtspCamera shared() {
     this.shared = true;
+    return this;
+  }
+
+  /**
+   * With {@link #shared()}: one plain client always on (a stream copy to nothing), so the encoder runs
+   * whoever else watches and a new session waits for the next keyframe, as on a real camera. It goes with
+   * the camera.
+   */
+  public RtspCamera alwaysWatched() {
+    this.alwaysWatched = true;
     return this;
   }
 
@@ -132,6 +145,16 @@ public final class RtspCamera implements TestCamera {
           "--jump-by", Double.toString(jumpBySeconds)));
     }
     server.start(arguments);
+    if (alwaysWatched) {
+      try {
+        watcher = new ProcessBuilder("setpriv", "--pdeathsig", "KILL", "--", "ffmpeg", "-hide_banner", "-nostdin",
+            "-loglevel", "quiet", "-rtsp_transport", "tcp", "-i", url(), "-c", "copy", "-f", "null", "-")
+            .redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+      } catch (java.io.IOException e) {
+        server.stop();
+        throw new java.io.UncheckedIOException(e);
+      }
+    }
     return this;
   }
 
@@ -176,6 +199,10 @@ public final class RtspCamera implements TestCamera {
   /** SIGKILL, like a camera losing power: returns once it is gone and its port refuses connections. */
   @Override
   public void stop() {
+    if (watcher != null) {
+      watcher.destroyForcibly();
+      watcher = null;
+    }
     server.stop();
   }
 
