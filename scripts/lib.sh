@@ -62,11 +62,12 @@ ensure_rtsp_camera() {
   if ! /usr/bin/python3 -c 'import gi; gi.require_version("GstRtspServer", "1.0"); gi.require_version("Gst", "1.0")
 from gi.repository import Gst, GstRtspServer
 Gst.init(None)
-missing = [e for e in ("videotestsrc", "x264enc", "x265enc", "jpegenc", "rtph264pay", "rtph265pay", "rtpjpegpay", "h264parse")
+missing = [e for e in ("videotestsrc", "x264enc", "x265enc", "jpegenc", "rtph264pay", "rtph265pay", "rtpjpegpay", "h264parse",
+                      "rtspsrc", "rtph264depay", "rtph265depay", "h265parse")
            if Gst.ElementFactory.find(e) is None]
-raise SystemExit(1 if missing else 0)' >/dev/null 2>&1; then
-    apt_install "GStreamer's RTSP server (for the RTSP camera tests)" \
-      "python3 python3-gi gir1.2-gst-rtsp-server-1.0 gstreamer1.0-plugins-base gstreamer1.0-plugins-good gstreamer1.0-plugins-ugly gstreamer1.0-plugins-bad"
+raise SystemExit(1 if missing else 0)' >/dev/null 2>&1 || ! command -v gst-launch-1.0 >/dev/null 2>&1; then
+    apt_install "GStreamer's RTSP server and client (for the RTSP camera and re-stream tests)" \
+      "python3 python3-gi gir1.2-gst-rtsp-server-1.0 gstreamer1.0-tools gstreamer1.0-plugins-base gstreamer1.0-plugins-good gstreamer1.0-plugins-ugly gstreamer1.0-plugins-bad"
   fi
 }
 

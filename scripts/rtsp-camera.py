@@ -6,7 +6,8 @@
       [--seek-on-play] [--jump-every S [--jump-by S]]
 
 Serves a moving test pattern at rtsp://127.0.0.1:PORT/PATH over RTSP/TCP (interleaved) and RTP/UDP,
-prints one line "ready rtsp://127.0.0.1:PORT/PATH" once it listens, and stops on SIGTERM or SIGINT.
+prints one line "ready rtsp://127.0.0.1:PORT/PATH" once it listens and "session opened" for each RTSP
+session a client opens (a camera's few sessions are what a re-stream saves), and stops on SIGTERM or SIGINT.
 --port 0 takes a free port (the ready line names it). Any other path gives 404; with --user, a wrong
 or missing password gives 401.
 --shared: one pipeline for all clients, as a camera has: a client joining while another watches
@@ -171,6 +172,10 @@ def main():
         permissions.add_permission_for_role(ROLE, GstRtspServer.RTSP_PERM_MEDIA_FACTORY_ACCESS, True)
         permissions.add_permission_for_role(ROLE, GstRtspServer.RTSP_PERM_MEDIA_FACTORY_CONSTRUCT, True)
         factory.set_permissions(permissions)
+
+    def on_client(_server, client):
+        client.connect('new-session', lambda _client, _session: print('session opened', flush=True))
+    server.connect('client-connected', on_client)
 
     # Only this path is mounted: any other gives 404.
     server.get_mount_points().add_factory(a.path, factory)

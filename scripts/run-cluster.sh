@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Starts N VisionROI nodes on this machine as one cluster, for trials: scripts/run-cluster.sh [N] [--config FILE]
-# Node i serves http://localhost:$((8079 + i))/ (8080, 8081, ...); every node shows every camera. The
+# Node i serves http://localhost:$((8079 + i))/ (8080, 8081, ...) and its RTSP re-stream on port
+# $((8553 + i)) (8554, 8555, ...); every node shows every camera. The
 # default config, conf/cluster-demo.json, has four test-pattern cameras; conf/cluster.xml (beside it) makes
 # the nodes find each other on 127.0.0.1. Each output line starts with its node's port. Try a failover with
 # the kill -9 line printed below; Ctrl-C stops every node cleanly, with its ffmpeg.
@@ -39,9 +40,9 @@ trap 'stop_all 0' INT TERM
 trap stop_all EXIT
 for i in $(seq 1 "$nodes"); do
   port=$((8079 + i))
-  HTTP_PORT=$port java -XX:+ExitOnOutOfMemoryError -Dlogback.configurationFile=conf/logback.xml -jar target/visionroi.jar \
+  HTTP_PORT=$port RTSP_PORT=$((8553 + i)) java -XX:+ExitOnOutOfMemoryError -Dlogback.configurationFile=conf/logback.xml -jar target/visionroi.jar \
     --config "$config" --cluster > >(trap '' INT TERM; exec sed -u "s/^/[$port] /") 2>&1 &
   pids+=($!)
-  echo "[$port] node $i: http://localhost:$port/  (failover trial: kill -9 $!)"
+  echo "[$port] node $i: http://localhost:$port/, rtsp://localhost:$((8553 + i))/ID  (failover trial: kill -9 $!)"
 done
 wait

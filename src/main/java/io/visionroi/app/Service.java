@@ -147,7 +147,7 @@ public final class Service implements CameraRunner {
       LOG.warn("config reloaded: {} changed, which takes effect only after a restart", diff.needRestart());
     }
     // Cameras run with the settings the service started with; only the camera list follows the file.
-    config = new ServiceConfig(config.httpHost(), config.httpPort(), config.auth(), config.tls(), config.access(),
+    config = new ServiceConfig(config.httpHost(), config.httpPort(), config.rtspPort(), config.auth(), config.tls(), config.access(),
         config.stream(),
         config.ffmpegPath(), next.cameras());
     reportConfig(null);

@@ -1,5 +1,6 @@
 package io.visionroi.camera;
 
+import io.visionroi.mp4.Mp4Codec;
 import io.visionroi.bus.Addresses;
 import io.visionroi.bus.FfmpegEvent;
 import io.visionroi.bus.FfmpegOrder;

@@ -1,5 +1,7 @@
 package io.visionroi.camera;
 
+import io.visionroi.mp4.Mp4Boxes;
+import io.visionroi.mp4.Mp4Fragment;
 import io.visionroi.bus.Frame;
 
 import java.io.EOFException;
@@ -23,19 +25,6 @@ final class Mp4FragmentReader {
   interface SegmentSink {
     void segment(Frame.Kind kind, byte[] bytes, int offset, int length);
   }
-
-  /** A sample that is not a sync sample (ISO 14496-12, 8.8.3.1, sample_is_non_sync_sample). */
-  private static final int NON_SYNC = 0x0001_0000;
-  private static final int TFHD_BASE_DATA_OFFSET = 0x01;
-  private static final int TFHD_SAMPLE_DESCRIPTION_INDEX = 0x02;
-  private static final int TFHD_DEFAULT_DURATION = 0x08;
-  private static final int TFHD_DEFAULT_SIZE = 0x10;
-  private static final int TFHD_DEFAULT_FLAGS = 0x20;
-  private static final int TRUN_DATA_OFFSET = 0x01;
-  private static final int TRUN_FIRST_FLAGS = 0x04;
-  private static final int TRUN_DURATION = 0x100;
-  private static final int TRUN_SIZE = 0x200;
-  private static final int TRUN_FLAGS = 0x400;
 
   private final int maxBytes;
   private final SegmentSink sink;
@@ -122,41 +111,8 @@ final class Mp4FragmentReader {
 
   /** Whether the first sample of the moof in {@code bytes[from..to)} (its body) is a sync sample. */
   static boolean startsWithKeyframe(byte[] bytes, int from, int to) {
-    int[] traf = Mp4Boxes.child(bytes, from, to, "traf");
-    int[] tfhd = traf == null ? null : Mp4Boxes.child(bytes, traf[0], traf[1], "tfhd");
-    int[] trun = traf == null ? null : Mp4Boxes.child(bytes, traf[0], traf[1], "trun");
-    if (tfhd == null || trun == null || trun[1] - trun[0] < 8) {
-      return false;
-    }
-    Long flags = firstSampleFlags(bytes, trun);
-    if (flags == null) {
-      flags = defaultSampleFlags(bytes, tfhd);
-    }
-    return flags != null && (flags & NON_SYNC) == 0;
-  }
-
-  private static Long firstSampleFlags(byte[] bytes, int[] trun) {
-    int trunFlags = (int) Mp4Boxes.u32(bytes, trun[0]) & 0xFFFFFF;
-    int at = trun[0] + 8 + ((trunFlags & TRUN_DATA_OFFSET) != 0 ? 4 : 0);
-    if ((trunFlags & TRUN_FIRST_FLAGS) != 0) {
-      return at + 4 <= trun[1] ? Mp4Boxes.u32(bytes, at) : null;
-    }
-    if ((trunFlags & TRUN_FLAGS) != 0) {
-      at += ((trunFlags & TRUN_DURATION) != 0 ? 4 : 0) + ((trunFlags & TRUN_SIZE) != 0 ? 4 : 0);
-      return at + 4 <= trun[1] ? Mp4Boxes.u32(bytes, at) : null;
-    }
-    return null;
-  }
-
-  private static Long defaultSampleFlags(byte[] bytes, int[] tfhd) {
-    int tfhdFlags = (int) Mp4Boxes.u32(bytes, tfhd[0]) & 0xFFFFFF;
-    if ((tfhdFlags & TFHD_DEFAULT_FLAGS) == 0) {
-      return null;
-    }
-    int at = tfhd[0] + 8 + ((tfhdFlags & TFHD_BASE_DATA_OFFSET) != 0 ? 8 : 0)
-        + ((tfhdFlags & TFHD_SAMPLE_DESCRIPTION_INDEX) != 0 ? 4 : 0)
-        + ((tfhdFlags & TFHD_DEFAULT_DURATION) != 0 ? 4 : 0) + ((tfhdFlags & TFHD_DEFAULT_SIZE) != 0 ? 4 : 0);
-    return at + 4 <= tfhd[1] ? Mp4Boxes.u32(bytes, at) : null;
+    Mp4Fragment.Sample first = Mp4Fragment.parse(bytes, from, to, Mp4Fragment.Defaults.NONE).first();
+    return first != null && first.sync();
   }
 
   /** Why reading stopped before the end of the stream, or null. */

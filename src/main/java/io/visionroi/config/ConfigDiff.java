@@ -36,6 +36,9 @@ public record ConfigDiff(List<CameraConfig> added, List<CameraConfig> removed, L
     if (old.httpPort() != next.httpPort()) {
       needRestart.add("http.port");
     }
+    if (old.rtspPort() != next.rtspPort()) {
+      needRestart.add("rtsp.port");
+    }
     if (!java.util.Objects.equals(old.auth(), next.auth())) {
       needRestart.add("http.auth");
     }

@@ -19,6 +19,7 @@ public final class ConfigParser {
   /** Loopback: nothing is reachable from the network until the operator says so, with a password. */
   public static final String DEFAULT_HOST = "127.0.0.1";
   public static final int DEFAULT_PORT = 8080;
+  public static final int DEFAULT_RTSP_PORT = 8554;
   /** Long enough for an RTSP camera with a 10 s keyframe interval: set-up, a whole GOP, probing. */
   public static final double DEFAULT_FIRST_FRAME_TIMEOUT = 20;
   private static final double MAX_SECONDS = 3600;
@@ -38,7 +39,7 @@ public final class ConfigParser {
   }
 
   private ServiceConfig service(JsonObject root) {
-    allowOnly(root, "", Set.of("http", "stream", "ffmpeg", "cameras"));
+    allowOnly(root, "", Set.of("http", "rtsp", "stream", "ffmpeg", "cameras"));
 
     JsonObject http = section(root, "http", Set.of("host", "port", "auth", "tls", "anonymous", "allowedHosts",
         "allowedOrigins", "maxConnections", "maxViewers"));
@@ -60,6 +61,12 @@ public final class ConfigParser {
           + ", which other machines can reach (scripts/install-service.sh makes one of about 24)");
     }
 
+    JsonObject rtsp = section(root, "rtsp", Set.of("port"));
+    int rtspPort = integer(rtsp, "rtsp.port", "port", DEFAULT_RTSP_PORT, 0, 65535);
+    if (rtspPort != 0 && rtspPort == port) {
+      problems.add("rtsp.port: " + rtspPort + " is http.port too: give the RTSP re-stream a port of its own, or 0 for none");
+    }
+
     JsonObject stream = section(root, "stream", Set.of("outageGrace", "outageRetry", "firstFrameTimeout", "maxFrameDelay",
         "sendTimeout"));
     StreamSettings timings = new StreamSettings(
@@ -76,7 +83,7 @@ public final class ConfigParser {
     if (!problems.isEmpty()) {
       throw new ConfigException(problems);
     }
-    return new ServiceConfig(host, port, auth, tls, access, timings, ffmpegPath, cameras);
+    return new ServiceConfig(host, port, rtspPort, auth, tls, access, timings, ffmpegPath, cameras);
   }
 
   /** The port's certificate and key (PEM files the service can read), or null for plain HTTP. */

@@ -29,6 +29,7 @@ public final class EnvOverrides {
     TARGETS.put("STREAM_SEND_TIMEOUT", new Target("stream", "sendTimeout", Kind.NUMBER));
     TARGETS.put("HTTP_PORT", new Target("http", "port", Kind.PORT));
     TARGETS.put("HTTP_HOST", new Target("http", "host", Kind.TEXT));
+    TARGETS.put("RTSP_PORT", new Target("rtsp", "port", Kind.PORT));
     TARGETS.put("FFMPEG_PATH", new Target("ffmpeg", "path", Kind.TEXT));
     TARGETS.put("HTTP_AUTH_USER", new Target("http.auth", "user", Kind.TEXT));
     TARGETS.put("HTTP_AUTH_PASSWORD", new Target("http.auth", "password", Kind.TEXT));

@@ -63,13 +63,14 @@ public class HttpVerticle extends AbstractVerticle {
   /** Why the last reload of the config file was refused, until a good one comes; null when fine. */
   private String configError;
   private final LoginThrottle logins = new LoginThrottle();
-  /** Viewers by client address: one client may hold a quarter of http.maxViewers. */
-  private final AddressTally viewersFrom;
   /** {@code member} or {@code rejoining} in a cluster (as its placement says), null on a single node. */
   private String cluster;
   private CameraDirectory directory;
   private ViewerHub hub;
+  private Viewers viewers;
   private HttpServer server;
+  /** The RTSP re-stream, or null when rtsp.port is 0. */
+  private RtspServer rtsp;
   /** How often liveness's camera counts are refreshed in the background. */
   private static final long HEALTH_COUNTS_EVERY_MILLIS = 2000;
   /** The camera counts as last asked, for liveness, which must not wait on any camera (or node). */
@@ -80,7 +81,6 @@ public class HttpVerticle extends AbstractVerticle {
   public HttpVerticle(ServiceConfig config, MeterRegistry registry) {
     this.config = config;
     this.registry = registry;
-    this.viewersFrom = new AddressTally(config.access().maxViewers());
   }
 
   /** The port listened on: the configured one, or the one chosen when it was 0. */
@@ -93,6 +93,7 @@ public class HttpVerticle extends AbstractVerticle {
     directory = new CameraDirectory(vertx.eventBus());
     directory.replace(config.cameras());
     hub = new ViewerHub(vertx, registry);
+    viewers = new Viewers(config, hub, directory);
     vertx.eventBus().<CameraSet>localConsumer(Addresses.CAMERAS, m -> follow(m.body()));
     vertx.eventBus().<JsonObject>localConsumer(Addresses.CONFIG, m -> configError = m.body().getString("error"));
     vertx.eventBus().<JsonObject>localConsumer(Addresses.CLUSTER, m -> {
@@ -120,6 +121,7 @@ public class HttpVerticle extends AbstractVerticle {
     router.get("/api/cameras/:id/snapshot.jpg").handler(this::snapshot);
     router.get("/api/cameras/:id/frame.jpeg").handler(this::snapshot);
     router.get("/api/cameras/:id/stream.mjpeg").handler(this::openMjpegViewer);
+    router.get("/api/cameras/:id/stream.mp4").handler(this::openMp4Stream);
     router.post("/api/cameras/:id/restart").handler(this::restart);
     router.get("/metrics").handler(PrometheusScrapingHandler.create());
     router.get("/ws/cameras/:id").handler(this::openViewer);
@@ -159,6 +161,10 @@ public class HttpVerticle extends AbstractVerticle {
           .setKeyPath(config.tls().keyPath()));
     }
     server = vertx.createHttpServer(options);
+    if (config.rtspPort() != 0) {
+      rtsp = new RtspServer(vertx, config.httpHost(), config.rtspPort(), config.access().maxConnections(),
+          new RtspAccess(config, logins, directory, viewers), registry);
+    }
     server.connectionHandler(door.connections()).invalidRequestHandler(door.invalid())
         .requestHandler(door.before(router)).listen()
         .onSuccess(s -> {
@@ -172,7 +178,7 @@ public class HttpVerticle extends AbstractVerticle {
                 + " the way; set http.tls.cert and http.tls.key", config.httpHost(), s.actualPort());
           }
         })
-        .<Void>mapEmpty()
+        .compose(s -> rtsp == null ? Future.<Void>succeededFuture() : rtsp.listen())
         .onComplete(started);
   }
 
@@ -180,7 +186,7 @@ public class HttpVerticle extends AbstractVerticle {
   public void stop(Promise<Void> stopped) {
     // Viewers get their 1001 close frame before the server drops the connections, within a bound.
     Future.any(hub.closeAll(CloseCodes.GOING_AWAY, "service stopping"), vertx.timer(CLOSE_WAIT_MILLIS))
-        .eventually(() -> server.close())
+        .eventually(() -> rtsp == null ? server.close() : Future.join(server.close(), rtsp.close()).mapEmpty())
         .<Void>mapEmpty()
         .onComplete(stopped);
   }
@@ -314,7 +320,7 @@ public class HttpVerticle extends AbstractVerticle {
       boolean meta = "1".equals(ctx.request().getParam("meta"));
       ctx.request().toWebSocket().onSuccess(socket -> {
         socket.exceptionHandler(e -> LOG.debug("camera {}: viewer socket error: {}", id, e.getMessage()));
-        attach(id, new WebSocketChannel(socket), format, meta, AddressTally.counted(ctx.request().remoteAddress()));
+        viewers.attach(id, new WebSocketChannel(socket), format, meta, ctx.request().remoteAddress());
       }).onFailure(e -> LOG.debug("camera {}: WebSocket upgrade failed: {}", id, e.getMessage()));
     });
   }
@@ -328,38 +334,27 @@ public class HttpVerticle extends AbstractVerticle {
       if (viewersFull(ctx)) {
         return;
       }
-      attach(id, new MultipartChannel(ctx.response()), StreamFormat.JPEG, false,
-          AddressTally.counted(ctx.request().remoteAddress()));
+      viewers.attach(id, new MultipartChannel(ctx.response()), StreamFormat.JPEG, false, ctx.request().remoteAddress());
     });
   }
 
-  /** Answers 503 when this node has http.maxViewers viewers already. */
-  private boolean viewersFull(RoutingContext ctx) {
-    int max = config.access().maxViewers();
-    if (hub.viewerCount() >= max) {
-      error(ctx, 503, "too many viewers on this node (http.maxViewers is " + max + ")");
-      return true;
-    }
-    if (viewersFrom.full(AddressTally.counted(ctx.request().remoteAddress()))) {
-      error(ctx, 503, "too many viewers from this address (a quarter of http.maxViewers: " + viewersFrom.limit() + ")");
-      return true;
-    }
-    return false;
+  /** The camera's own H.264/H.265 as fragmented MP4 on one HTTP response, for tools that read HTTP. */
+  private void openMp4Stream(RoutingContext ctx) {
+    withCamera(ctx, id -> {
+      if (viewersFull(ctx)) {
+        return;
+      }
+      viewers.attach(id, new Mp4ResponseChannel(ctx.response()), StreamFormat.MP4, false, ctx.request().remoteAddress());
+    });
   }
 
-  private void attach(String cameraId, ViewerChannel channel, StreamFormat format, boolean meta, String address) {
-    viewersFrom.add(address);
-    Consumer<ViewerBridge> onGone = gone -> {
-      hub.leave(cameraId, gone);
-      viewersFrom.remove(address);
-    };
-    long sendTimeout = config.stream().sendTimeout().toMillis();
-    ViewerBridge viewer = format == StreamFormat.MP4
-        ? new Mp4Viewer(channel, meta, sendTimeout, hub.meters(cameraId), onGone)
-        : new JpegViewer(channel, meta, config.stream().maxFrameDelay().toMillis(), sendTimeout, hub.meters(cameraId),
-            onGone);
-    hub.join(cameraId, viewer);
-    directory.status(cameraId).onSuccess(viewer::sendStatus);
+  /** Answers 503 when this node has http.maxViewers viewers already, or the client its share of them. */
+  private boolean viewersFull(RoutingContext ctx) {
+    String refusal = viewers.refusal(ctx.request().remoteAddress());
+    if (refusal != null) {
+      error(ctx, 503, refusal);
+    }
+    return refusal != null;
   }
 
   private void withCamera(RoutingContext ctx, Consumer<String> action) {

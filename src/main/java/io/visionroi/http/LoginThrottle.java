@@ -51,7 +51,11 @@ final class LoginThrottle implements Handler<RoutingContext> {
     if (ctx.request().getHeader("Authorization") == null) {
       return;
     }
-    String address = address(ctx);
+    refused(address(ctx));
+  }
+
+  /** Wrong credentials came from {@code address} (HTTP or RTSP: one count per address). */
+  void refused(String address) {
     long now = System.currentTimeMillis();
     Deque<Long> times = failures.computeIfAbsent(address, a -> new ArrayDeque<>());
     forgetOld(times, now);
@@ -62,7 +66,8 @@ final class LoginThrottle implements Handler<RoutingContext> {
     }
   }
 
-  private long heldBackFor(String address, long now) {
+  /** How long requests from {@code address} are still refused, in ms; 0 when they are not. */
+  long heldBackFor(String address, long now) {
     Deque<Long> times = failures.get(address);
     if (times == null) {
       return 0;

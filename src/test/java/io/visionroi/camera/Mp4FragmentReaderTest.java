@@ -1,5 +1,7 @@
 package io.visionroi.camera;
 
+import io.visionroi.mp4.Mp4Codec;
+import io.visionroi.mp4.Mp4Boxes;
 import io.visionroi.bus.Frame;
 import org.junit.jupiter.api.Test;
 

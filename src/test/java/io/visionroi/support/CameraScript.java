@@ -38,13 +38,20 @@ final class CameraScript {
   /** The script's last output lines (stdout and stderr), for the message when it does not come up. */
   private final Deque<String> output = new ArrayDeque<>();
 
+  /** "session opened" lines: RTSP sessions clients opened with the camera ({@code scripts/rtsp-camera.py}). */
+  private final java.util.concurrent.atomic.AtomicInteger sessionsOpened = new java.util.concurrent.atomic.AtomicInteger();
+
   CameraScript(String script) {
     this.script = script;
-    this.port = freePort();
+    this.port = FreePort.onLoopback();
   }
 
   int port() {
     return port;
+  }
+
+  int sessionsOpened() {
+    return sessionsOpened.get();
   }
 
   /** Starts the script with these arguments after {@code --port PORT}; returns once it is ready. */
@@ -128,6 +135,8 @@ final class CameraScript {
       for (String line; (line = reader.readLine()) != null; ) {
         if (line.startsWith("ready ")) {
           ready.complete(line.substring("ready ".length()));
+        } else if (line.equals("session opened")) {
+          sessionsOpened.incrementAndGet();
         }
         synchronized (output) {
           output.addLast(line);
@@ -179,13 +188,5 @@ final class CameraScript {
       // Fall through to the error below.
     }
     throw new IllegalStateException(script + " not found from " + cwd + " nor above the test classes");
-  }
-
-  private static int freePort() {
-    try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-      return socket.getLocalPort();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
   }
 }

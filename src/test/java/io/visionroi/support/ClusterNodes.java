@@ -47,7 +47,7 @@ public final class ClusterNodes implements AutoCloseable {
 
   private ClusterNodes(Path dir, JsonObject config, boolean ownAddresses) throws IOException {
     this.dir = dir;
-    this.config = config.copy().put("http", new JsonObject().put("host", "127.0.0.1").put("port", 0));
+    this.config = RunningService.withRtspOff(config).put("http", new JsonObject().put("host", "127.0.0.1").put("port", 0));
     this.ownAddresses = ownAddresses;
     String xml = shippedClusterXmlNamed(clusterName);
     if (ownAddresses) {

@@ -66,7 +66,7 @@ public final class JarProcess implements AutoCloseable {
   private static Path writeConfig(Path dir, JsonObject config) throws IOException {
     Path file = dir.resolve("config.json");
     JsonObject http = config.getJsonObject("http", new JsonObject()).copy().put("host", "127.0.0.1").put("port", 0);
-    Files.writeString(file, config.copy().put("http", http).encodePrettily());
+    Files.writeString(file, RunningService.withRtspOff(config).put("http", http).encodePrettily());
     return file;
   }
 

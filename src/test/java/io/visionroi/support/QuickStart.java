@@ -64,7 +64,7 @@ final class QuickStart {
     Path dir = Files.createTempDirectory(jar.getParent(), "quick-start-");
     try {
       Path config = Files.writeString(dir.resolve("config.json"), """
-          {"http": {"host": "127.0.0.1", "port": 0},
+          {"http": {"host": "127.0.0.1", "port": 0}, "rtsp": {"port": 0},
            "cameras": [{"id": "training", "url": "lavfi:testsrc2=size=160x120:rate=5"}]}""");
       Path clusterXml = Files.writeString(dir.resolve("cluster.xml"),
           ClusterNodes.shippedClusterXmlNamed("training-" + UUID.randomUUID()));

@@ -178,6 +178,11 @@ public final class RtspCamera implements TestCamera {
     return server.port();
   }
 
+  /** RTSP sessions clients opened with this camera since it was made (over its restarts too). */
+  public int sessionsOpened() {
+    return server.sessionsOpened();
+  }
+
   /** The server's pid while it runs. */
   @Override
   public long pid() {

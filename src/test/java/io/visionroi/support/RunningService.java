@@ -38,16 +38,25 @@ public final class RunningService implements AutoCloseable {
   /** The same, with more {@code http} settings (e.g. auth). */
   public static RunningService start(JsonObject config, JsonObject http) throws Exception {
     JsonObject httpHere = http.copy().put("host", "127.0.0.1").put("port", 0);
-    ServiceConfig parsed = ConfigParser.parse(config.copy().put("http", httpHere));
+    ServiceConfig parsed = ConfigParser.parse(withRtspOff(config).put("http", httpHere));
     Vertx vertx = Service.newVertx();
     Service service = Service.deploy(vertx, parsed, new SingleNodePlacement(), port -> "test-node").toCompletionStage().toCompletableFuture()
         .get(20, TimeUnit.SECONDS);
     return new RunningService(vertx, service, httpHere);
   }
 
+  /** A copy of the config with the RTSP re-stream off unless it says otherwise: tests share no fixed port. */
+  public static JsonObject withRtspOff(JsonObject config) {
+    JsonObject copy = config.copy();
+    if (!copy.containsKey("rtsp")) {
+      copy.put("rtsp", new JsonObject().put("port", 0));
+    }
+    return copy;
+  }
+
   /** An edited config file, as the file watcher hands it over (ConfigReloadIT covers the watching itself). */
   public void reload(JsonObject config) throws Exception {
-    service.apply(ConfigParser.parse(config.copy().put("http", http))).toCompletionStage().toCompletableFuture()
+    service.apply(ConfigParser.parse(withRtspOff(config).put("http", http))).toCompletionStage().toCompletableFuture()
         .get(20, TimeUnit.SECONDS);
   }
 
@@ -65,10 +74,17 @@ public final class RunningService implements AutoCloseable {
     return new JsonObject(new String(get(path).body()));
   }
 
-  /** The camera's status as the API answers it. */
+  /** The camera's status as the API answers it (to the configured user, when http.auth is set). */
   public JsonObject status(String cameraId) {
     try {
-      return getJson("/api/cameras/" + cameraId);
+      HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/cameras/"
+          + cameraId)).timeout(Duration.ofSeconds(10));
+      JsonObject auth = http.getJsonObject("auth");
+      if (auth != null) {
+        request.header("Authorization", "Basic " + java.util.Base64.getEncoder().encodeToString(
+            (auth.getString("user") + ":" + auth.getString("password")).getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+      }
+      return new JsonObject(new String(client.send(request.build(), HttpResponse.BodyHandlers.ofByteArray()).body()));
     } catch (Exception e) {
       throw new IllegalStateException(e);
     }

@@ -1,4 +1,4 @@
-package io.visionroi.camera;
+package io.visionroi.mp4;
 
 import java.nio.charset.StandardCharsets;
 
@@ -7,10 +7,10 @@ import java.nio.charset.StandardCharsets;
  * a four-letter type, then its body, which for container boxes is more boxes. Everything is bounds-checked:
  * a size that runs past its parent means "not there".
  */
-final class Mp4Boxes {
+public final class Mp4Boxes {
 
   /** Header size of a box with a 32-bit size. */
-  static final int HEADER = 8;
+  public static final int HEADER = 8;
 
   private Mp4Boxes() {
   }
@@ -19,7 +19,7 @@ final class Mp4Boxes {
    * The first child box of {@code type} among the boxes in {@code bytes[from..to)}, as the range of its body
    * ({@code [start, end)}), or null when there is none (or the boxes are malformed).
    */
-  static int[] child(byte[] bytes, int from, int to, String type) {
+  public static int[] child(byte[] bytes, int from, int to, String type) {
     int pos = from;
     while (pos + HEADER <= to) {
       long size = u32(bytes, pos);
@@ -35,7 +35,7 @@ final class Mp4Boxes {
   }
 
   /** The body of the box at the end of {@code path} (types separated by '/'), from the boxes in {@code bytes[from..to)}. */
-  static int[] path(byte[] bytes, int from, int to, String path) {
+  public static int[] path(byte[] bytes, int from, int to, String path) {
     int[] range = {from, to};
     for (String type : path.split("/")) {
       range = child(bytes, range[0], range[1], type);
@@ -46,15 +46,15 @@ final class Mp4Boxes {
     return range;
   }
 
-  static boolean isType(byte[] bytes, int at, String type) {
+  public static boolean isType(byte[] bytes, int at, String type) {
     return type(bytes, at).equals(type);
   }
 
-  static String type(byte[] bytes, int at) {
+  public static String type(byte[] bytes, int at) {
     return new String(bytes, at, 4, StandardCharsets.ISO_8859_1);
   }
 
-  static long u32(byte[] bytes, int at) {
+  public static long u32(byte[] bytes, int at) {
     return ((bytes[at] & 0xFFL) << 24) | ((bytes[at + 1] & 0xFFL) << 16) | ((bytes[at + 2] & 0xFFL) << 8)
         | (bytes[at + 3] & 0xFFL);
   }

@@ -1,4 +1,4 @@
-package io.visionroi.camera;
+package io.visionroi.mp4;
 
 import java.util.Locale;
 
@@ -7,32 +7,25 @@ import java.util.Locale;
  * {@code MediaSource.isTypeSupported} and {@code addSourceBuffer}: {@code video/mp4; codecs="avc1.640028"}
  * from H.264's avcC (profile, constraints, level), {@code hvc1.1.6.L93.B0} from H.265's hvcC.
  */
-final class Mp4Codec {
-
-  private static final String SAMPLE_DESCRIPTIONS = "moov/trak/mdia/minf/stbl/stsd";
-  /** stsd's version, flags and entry count come before its first sample entry. */
-  private static final int STSD_PREAMBLE = 8;
-  /** A visual sample entry's fixed fields (ISO 14496-12, 12.1.3) come before its child boxes. */
-  private static final int VISUAL_SAMPLE_ENTRY = 78;
+public final class Mp4Codec {
 
   private Mp4Codec() {
   }
 
   /** The MIME type of the init segment {@code bytes[from..to)}; plain {@code video/mp4} when its codec is not found. */
-  static String mimeOf(byte[] bytes, int from, int to) {
+  public static String mimeOf(byte[] bytes, int from, int to) {
     String codecs = codecsOf(bytes, from, to);
     return codecs == null ? "video/mp4" : "video/mp4; codecs=\"" + codecs + "\"";
   }
 
   private static String codecsOf(byte[] bytes, int from, int to) {
-    int[] stsd = Mp4Boxes.path(bytes, from, to, SAMPLE_DESCRIPTIONS);
-    int entry = stsd == null ? -1 : stsd[0] + STSD_PREAMBLE;
-    if (entry < 0 || entry + Mp4Boxes.HEADER + VISUAL_SAMPLE_ENTRY > stsd[1]) {
+    SampleEntry entry = SampleEntry.of(bytes, from, to);
+    if (entry == null) {
       return null;
     }
-    String type = Mp4Boxes.type(bytes, entry + 4);
-    int entryEnd = (int) Math.min(stsd[1], entry + Mp4Boxes.u32(bytes, entry));
-    int children = entry + Mp4Boxes.HEADER + VISUAL_SAMPLE_ENTRY;
+    String type = entry.type();
+    int children = entry.children();
+    int entryEnd = entry.end();
     return switch (type) {
       case "avc1", "avc3" -> {
         int[] avcC = Mp4Boxes.child(bytes, children, entryEnd, "avcC");
