@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Runs the whole test suite (unit and in-JVM tests and the packaged jar's tests side by side, then the
-# three-node cluster fault test with nothing else running) with real ffmpeg, RTSP cameras, signals and Chromium,
+# Runs the whole test suite (unit and in-JVM tests, then the packaged jar's tests, then the three-node
+# cluster fault test with nothing else running; every test JVM in a network namespace of its own) with real ffmpeg, RTSP cameras, signals and Chromium,
 # installing what is missing (as root, with apt-get). A failing test stops no other: every failure is
 # listed at the end, with one summary line. Fails if the suite leaves any of its ffmpeg behind; other
 # people's ffmpeg are never touched.
@@ -25,22 +25,25 @@ our_ffmpeg() {
 }
 
 started=$(date +%s)
-rm -rf target/surefire-reports # the summary counts this run's reports only
+rm -rf target/surefire-reports target/failsafe-reports # the summary counts this run's reports only
 # Maven's own temporary files (Surefire keeps what its test JVMs print outside its channel there) under
 # target/ too: nothing the suite makes is left in /tmp.
 mkdir -p target/maven-tmp
 export MAVEN_OPTS="${MAVEN_OPTS:-} -Djava.io.tmpdir=$PWD/target/maven-tmp"
 status=0
-mvn -B -Dstyle.color=never -Dmaven.test.failure.ignore=true verify "$@" </dev/null || status=$?
+# The unit tests too in a namespace of their own (scripts/private-network), so those that need an address
+# of their own (HttpLimitsTest's 192.0.2.1) run rather than skip.
+mvn -B -Dstyle.color=never -Dmaven.test.failure.ignore=true -Dtest.jvm="$PWD/scripts/private-network/bin/java" \
+  verify "$@" </dev/null || status=$?
 
-# Surefire's reports: "Tests run: N, Failures: F, Errors: E, Skipped: S" per class.
-summary=$(cat target/surefire-reports/*.txt 2>/dev/null \
+# Surefire's and Failsafe's reports: "Tests run: N, Failures: F, Errors: E, Skipped: S" per class.
+summary=$(cat target/surefire-reports/*.txt target/failsafe-reports/*.txt 2>/dev/null \
   | awk -F'[:,]' '/^Tests run:/ { run += $2; failed += $4 + $6; skipped += $8 }
                   END { printf "%d %d %d", run - failed - skipped, failed, skipped }')
 read -r passed failed skipped <<<"$summary"
 if [ "$failed" -gt 0 ]; then
   echo "visionroi: failing tests:" >&2
-  grep -h -E '<<< (FAILURE|ERROR)!' target/surefire-reports/*.txt 2>/dev/null \
+  grep -h -E '<<< (FAILURE|ERROR)!' target/surefire-reports/*.txt target/failsafe-reports/*.txt 2>/dev/null \
     | grep -v '^Tests run' | sed 's/^/  /' >&2 || true
   status=1
 fi

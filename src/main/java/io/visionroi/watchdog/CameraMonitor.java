@@ -199,7 +199,8 @@ final class CameraMonitor {
       return Decision.NONE;
     }
     codec = videoCodec;
-    return outdated ? new Decision(start(now), null, false) : Decision.NONE;
+    // The switch to the command that suits the source (MJPEG copied, H.264 as MP4) was planned, not a restart.
+    return outdated ? new Decision(start(now, false), null, false) : Decision.NONE;
   }
 
   /**
@@ -340,7 +341,11 @@ final class CameraMonitor {
   }
 
   private FfmpegOrder start(long now) {
-    if (generation > 0) {
+    return start(now, generation > 0);
+  }
+
+  private FfmpegOrder start(long now, boolean restart) {
+    if (restart) {
       restarts++;
     }
     generation++;

@@ -173,6 +173,8 @@ class CameraMonitorTest {
     assertEquals(new FfmpegOrder(FfmpegAction.START, 2), d.order());
     assertNull(d.transition());
     assertNull(monitor.onSource(800, 1, "mjpeg", true).order(), "an event of the replaced generation is stale");
+    assertEquals(0, monitor.status(800, "n").restarts(), "the planned switch is no restart");
+    assertEquals(2, monitor.status(800, "n").generation());
   }
 
   @Test
