@@ -13,6 +13,8 @@ id visionroi >/dev/null 2>&1 || useradd --system --user-group --no-create-home -
 getent group video >/dev/null && usermod -a -G video visionroi
 install -d -m 755 /opt/visionroi /etc/visionroi
 install -m 644 target/visionroi.jar README.md /opt/visionroi/
+install -d -m 755 /opt/visionroi/docs
+install -m 644 docs/*.md /opt/visionroi/docs/
 cp -r webroot /opt/visionroi/
 # A fresh install listens on the network, so it gets a password of its own, shown once; the file holds
 # it (and camera passwords), so only root and the service may read it.

@@ -199,7 +199,7 @@ final class ClusterSetup {
     }
     if (busKey == null) {
       problems.add("CLUSTER_KEYSTORE: required when members are beyond loopback (the members' shared key for the"
-          + " event bus's TLS; see the README's cluster security)");
+          + " event bus's TLS; see docs/cluster.md, Cluster security)");
     }
     if (!problems.isEmpty()) {
       throw new ConfigException(problems);

@@ -4,7 +4,7 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * Who may reach the HTTP port besides the password, and how much of it (README, "Security").
+ * Who may reach the HTTP port besides the password, and how much of it (docs/operations.md, "Security").
  *
  * @param anonymous      true: no password although the port is reachable beyond this machine (said aloud at
  *                       every start)
@@ -13,7 +13,8 @@ import java.util.Locale;
  * @param allowedOrigins web origins ({@code https://nvr.example:8443}) besides the service's own whose pages
  *                       may open viewers and send commands
  * @param maxConnections open HTTP connections at most; more are answered 503 and closed
- * @param maxViewers     WebSocket viewers on this node at most; more are refused with 503
+ * @param maxViewers     viewers of every kind (WebSocket, stream.mjpeg, stream.mp4, RTSP readers) on this node
+ *                       at most; more are refused with 503
  */
 public record HttpAccess(boolean anonymous, List<String> allowedHosts, List<String> allowedOrigins,
     int maxConnections, int maxViewers) {

@@ -1,6 +1,6 @@
 package io.visionroi.http;
 
-/** The WebSocket close codes viewers see (README, "WebSocket close codes"). */
+/** The WebSocket close codes viewers see (README, "HTTP and WebSocket API"; docs/api.md). */
 final class CloseCodes {
 
   /** The service is stopping. */

@@ -13,7 +13,7 @@ import java.net.URI;
 import java.util.Locale;
 
 /**
- * Refuses requests that a web page elsewhere makes in a user's name (README, "Security"), before any
+ * Refuses requests that a web page elsewhere makes in a user's name (docs/operations.md, "Security"), before any
  * other handler:
  * <ul>
  *   <li>a WebSocket upgrade or a request other than GET/HEAD whose {@code Origin} is neither the service's
