@@ -70,7 +70,10 @@ public final class RestreamBench {
         + " s windows after " + WARM_UP_SECONDS + " s of warm-up with 10 readers. JVM CPU in % of one core; "
         + "per reader: above the window without readers, divided by N. Added delay: each keyframe's first "
         + "packet at the first re-stream reader after the same keyframe at the direct reader, p50/p95. The "
-        + "camera keeps one session from the service whatever N.\n\n"
+        + "camera keeps one session from the service whatever N. The added delay is two of the camera's frame "
+        + "intervals, whatever N: ffmpeg's H.264 parser ends a picture only when the next one begins, and its MP4 "
+        + "muxer writes a sample only when the next one gives its duration. The browser's MP4 viewers get the same "
+        + "two intervals, which the MP4 bench's read → viewer latency does not include.\n\n"
         + "| readers | JVM CPU | JVM CPU per reader | pictures/s at the slowest reader | bytes/s to a reader "
         + "| added delay p50 / p95 |\n| --- | --- | --- | --- | --- | --- |\n" + rows);
     System.exit(0);
