@@ -1,9 +1,11 @@
 package io.visionroi.service;
 
+import io.visionroi.support.FreePort;
 import io.visionroi.support.Processes;
 import io.visionroi.support.Resources;
 import io.visionroi.support.RtspCamera;
 import io.visionroi.support.RunningService;
+import io.visionroi.support.ToolRun;
 import io.visionroi.support.ViewerClient;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
@@ -20,7 +22,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * Viewers stay with a camera through config edits, on a real RTSP H.264 camera: a rename touches no ffmpeg
  * and no viewer sees a gap; a change that needs a new ffmpeg (a new worker, numbering its frames from the
- * start again) gives connected MP4 viewers the new init segment and its pictures, with no reconnect.
+ * start again) gives connected MP4 viewers the new init segment and its pictures, with no reconnect, and an RTSP
+ * reader of the re-stream the new pictures in the same RTP stream, its timestamps going on forward.
  */
 class WorkerReplacementTest {
 
@@ -34,6 +37,16 @@ class WorkerReplacementTest {
   private static JsonObject config(RtspCamera camera, JsonObject options) {
     return new JsonObject().put("cameras", new JsonArray().add(new JsonObject().put("id", "door")
         .put("url", camera.url()).mergeIn(options)));
+  }
+
+  /** The frames ffmpeg's progress line says it read so far. */
+  private static int framesRead(ToolRun ffmpeg) {
+    java.util.regex.Matcher m = java.util.regex.Pattern.compile("frame=\\s*(\\d+)").matcher(ffmpeg.output());
+    int frames = 0;
+    while (m.find()) {
+      frames = Integer.parseInt(m.group(1));
+    }
+    return frames;
   }
 
   /** The longest time between two frames the viewer got from {@code from} on, counting up to {@code to}. */
@@ -78,16 +91,22 @@ class WorkerReplacementTest {
   @Test
   void mp4ViewersGetTheNewWorkersPicturesWithoutReconnecting() throws Exception {
     RtspCamera camera = opened.open(RtspCamera.h264(1).start());
-    RunningService service = opened.open(RunningService.start(config(camera, new JsonObject())));
+    JsonObject rtsp = new JsonObject().put("port", FreePort.onLoopback());
+    RunningService service = opened.open(RunningService.start(config(camera, new JsonObject()).put("rtsp", rtsp)));
     assertTrue(service.awaitState("door", "live", 15_000), "live: " + service.status("door"));
     ViewerClient mp4 = opened.open(service.viewer("door", "?format=mp4"));
+    // An RTSP reader of the re-stream, as an NVR: the new worker's pictures go on in its one RTP stream.
+    ToolRun reader = opened.open(ToolRun.start("ffmpeg", "-hide_banner", "-nostdin", "-loglevel", "warning",
+        "-stats", "-rtsp_transport", "tcp", "-i", "rtsp://127.0.0.1:" + rtsp.getInteger("port") + "/door",
+        "-c", "copy", "-f", "matroska", "-y", "/dev/null"));
     // long enough that the old worker's frame numbers are far ahead of where the new one starts
     assertTrue(mp4.awaitFrames(150, 20_000), "the first worker sent 10 s of video: " + mp4.frames.size());
     long pid = service.status("door").getLong("pid");
 
     long changedAt = System.currentTimeMillis();
     int before = mp4.frames.size();
-    service.reload(config(camera, new JsonObject().put("timeout", 11)));
+    int readBefore = framesRead(reader);
+    service.reload(config(camera, new JsonObject().put("timeout", 11)).put("rtsp", rtsp));
     assertTrue(Processes.waitFor(6000, () -> mp4.frames.size() > before + 5
             && mp4.frames.subList(before, mp4.frames.size()).stream().anyMatch(WorkerReplacementTest::isInitSegment)),
         "the new worker's init segment and pictures reach the viewer within 6 s, got "
@@ -100,6 +119,10 @@ class WorkerReplacementTest {
     assertTrue(since.size() > init + 1, "pictures follow the new init segment");
     assertTrue(service.status("door").getLong("pid") != pid, "a new ffmpeg");
     assertFalse(mp4.closed.isDone(), "the viewer stayed connected");
+    assertTrue(Processes.waitFor(5000, () -> framesRead(reader) > readBefore + 30), "the RTSP reader goes on: "
+        + readBefore + " then " + framesRead(reader));
+    assertTrue(reader.isAlive(), "its session was not ended");
+    assertFalse(reader.output().contains("Non-monoton"), "its timestamps went on forward: " + reader.output());
     System.out.printf("new worker's first picture at the viewer %d ms after the change%n",
         mp4.frameTimes.get(before + init + 1) - changedAt);
   }
