@@ -183,13 +183,15 @@ public final class ClusterPlacement implements Placement {
         return;
       }
       vertx.eventBus().publish(Addresses.PLACEMENT, me); // this node takes nothing from now on
+      // Cameras no node would prepare for (all of them stopping too, say): nothing to wait for.
+      Set<String> refused = new HashSet<>();
       int i = 0;
       for (String camera : List.copyOf(held)) {
         String to = others.get(i++ % others.size());
-        prepare(new Move(camera, to, now()));
+        prepare(new Move(camera, to, now())).onFailure(e -> refused.add(camera));
       }
       long poll = vertx.setPeriodic(50, id -> {
-        if (held.isEmpty()) {
+        if (refused.containsAll(held)) {
           done.tryComplete();
         }
       });
@@ -380,8 +382,8 @@ public final class ClusterPlacement implements Placement {
   }
 
   /** Asks the camera's new node to start it silent; the move is forgotten if it cannot. */
-  private void prepare(Move move) {
-    ask(move.node(), "prepare", move.camera()).onFailure(e -> {
+  private Future<Message<Object>> prepare(Move move) {
+    return ask(move.node(), "prepare", move.camera()).onFailure(e -> {
       LOG.info("camera {}: could not move to node {}: {}", move.camera(), move.node(), e.getMessage());
       if (move.equals(outgoing)) {
         outgoing = null;
