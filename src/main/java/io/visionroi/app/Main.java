@@ -79,7 +79,11 @@ public final class Main {
       System.exit(EXIT_OK);
       return;
     }
+    start(commandLine, config, cluster);
+  }
 
+  /** Starts the service, alone or in the cluster; exits with {@link #EXIT_FAILURE} if it cannot. */
+  private static void start(CommandLine commandLine, ServiceConfig config, ClusterSetup cluster) {
     GroupRecord groups = new GroupRecord(GroupRecord.defaultDir());
     clusteredStop = cluster != null;
     Runtime.getRuntime().addShutdownHook(new Thread(() -> stop(groups), "visionroi-stop"));
@@ -90,13 +94,7 @@ public final class Main {
         vertx = Service.newVertx();
         service = await(Service.deploy(vertx, config, new SingleNodePlacement(), port -> NodeName.of(null)));
       } else {
-        LOG.info("joining the cluster ({})", cluster.source());
-        ClusterSetup.Joined joined = await(cluster.join());
-        vertx = joined.vertx();
-        service = await(Service.deploy(vertx, config, new ClusterPlacement(vertx, joined.manager(),
-            cluster.fencing(joined.manager())), NodeName::of));
-        LOG.info("joined the cluster as {}: {} node(s)", NodeName.of(service.httpPort()),
-            joined.manager().getNodes().size());
+        joinCluster(config, cluster);
       }
       new ConfigWatcher(vertx, commandLine.config(), service::apply, service::refuse).start();
       LOG.info("VisionROI started: {} camera(s), viewer at {}://localhost:{}/", config.cameras().size(),
@@ -111,6 +109,16 @@ public final class Main {
       exitStatus = EXIT_FAILURE;
       System.exit(EXIT_FAILURE);
     }
+  }
+
+  private static void joinCluster(ServiceConfig config, ClusterSetup cluster) {
+    LOG.info("joining the cluster ({})", cluster.source());
+    ClusterSetup.Joined joined = await(cluster.join());
+    vertx = joined.vertx();
+    service = await(Service.deploy(vertx, config, new ClusterPlacement(vertx, joined.manager(),
+        cluster.fencing(joined.manager())), NodeName::of));
+    LOG.info("joined the cluster as {}: {} node(s)", NodeName.of(service.httpPort()),
+        joined.manager().getNodes().size());
   }
 
   /** Loads and validates the config with a Vert.x of its own, before any cluster is joined. */

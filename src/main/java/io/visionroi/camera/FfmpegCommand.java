@@ -51,7 +51,18 @@ public final class FfmpegCommand {
     // (StderrTail); -nostats keeps ffmpeg quiet after that.
     List<String> args = new ArrayList<>(List.of(ffmpegPath, "-hide_banner", "-nostdin", "-nostats",
         "-loglevel", "level+info"));
-    String url = camera.url();
+    args.addAll(sourceOptions(camera));
+    args.addAll(camera.inputArgs());
+    args.addAll(List.of("-i", camera.source() == CameraSource.LAVFI
+        ? camera.url().substring(CameraSource.LAVFI_PREFIX.length()) : camera.url()));
+    args.addAll(List.of("-an", "-sn", "-dn"));
+    args.addAll(output(camera, encoding));
+    return args;
+  }
+
+  /** How ffmpeg opens each kind of source: what it may open, and how long it waits for it. */
+  private static List<String> sourceOptions(CameraConfig camera) {
+    List<String> args = new ArrayList<>();
     String timeoutMicros = Long.toString(camera.timeout().toMillis() * 1000);
     boolean timeout = !camera.timeout().isZero();
     switch (camera.source()) {
@@ -77,33 +88,34 @@ public final class FfmpegCommand {
       // A file plays in a loop at its own rate, like a camera that never ends.
       case FILE -> args.addAll(List.of("-protocol_whitelist", "file", "-re", "-stream_loop", "-1"));
     }
-    args.addAll(camera.inputArgs());
-    args.addAll(List.of("-i", camera.source() == CameraSource.LAVFI
-        ? url.substring(CameraSource.LAVFI_PREFIX.length()) : url));
-    args.addAll(List.of("-an", "-sn", "-dn"));
-    switch (encoding) {
-      case COPY_MP4 -> {
-        args.addAll(List.of("-c:v", "copy", "-f", "mp4", "-movflags", FRAGMENTED_MP4, "-flush_packets", "1", "pipe:1"));
-        return args;
-      }
-      case COPY_JPEG -> args.addAll(List.of("-c:v", "copy"));
-      case JPEG -> {
-        List<String> filters = new ArrayList<>();
-        if (camera.fps() != null) {
-          // The rate cap counts on the wall clock, not on the camera's timestamps, which jump.
-          filters.add("setpts=(RTCTIME-RTCSTART)/(TB*1000000)");
-          filters.add(String.format(Locale.ROOT, "fps=%s", trim(camera.fps())));
-        }
-        if (camera.width() != null || camera.height() != null) {
-          // -2: keep the ratio with an even size, which the JPEG encoder's chroma subsampling wants.
-          filters.add("scale=" + (camera.width() == null ? "-2" : camera.width()) + ":"
-              + (camera.height() == null ? "-2" : camera.height()));
-        }
-        args.addAll(jpegEncoding(filters, camera.quality()));
-      }
+    return args;
+  }
+
+  /** What ffmpeg writes on stdout for that encoding. */
+  private static List<String> output(CameraConfig camera, Encoding encoding) {
+    if (encoding == Encoding.COPY_MP4) {
+      return List.of("-c:v", "copy", "-f", "mp4", "-movflags", FRAGMENTED_MP4, "-flush_packets", "1", "pipe:1");
     }
+    List<String> args = new ArrayList<>(encoding == Encoding.COPY_JPEG ? List.of("-c:v", "copy")
+        : jpegEncoding(reshaping(camera), camera.quality()));
     args.addAll(JPEG_OUT);
     return args;
+  }
+
+  /** The filters that give the camera's configured rate and size. */
+  private static List<String> reshaping(CameraConfig camera) {
+    List<String> filters = new ArrayList<>();
+    if (camera.fps() != null) {
+      // The rate cap counts on the wall clock, not on the camera's timestamps, which jump.
+      filters.add("setpts=(RTCTIME-RTCSTART)/(TB*1000000)");
+      filters.add(String.format(Locale.ROOT, "fps=%s", trim(camera.fps())));
+    }
+    if (camera.width() != null || camera.height() != null) {
+      // -2: keep the ratio with an even size, which the JPEG encoder's chroma subsampling wants.
+      filters.add("scale=" + (camera.width() == null ? "-2" : camera.width()) + ":"
+          + (camera.height() == null ? "-2" : camera.height()));
+    }
+    return filters;
   }
 
   /**

@@ -159,67 +159,89 @@ public final class ConfigParser {
         problems.add(path + ": must be an object with at least id and url");
         continue;
       }
-      allowOnly(camera, path + ".", CAMERA_KEYS);
-      String id = required(camera, path + ".id", "id");
-      String url = required(camera, path + ".url", "url");
-      String name = string(camera, path + ".name", "name", id);
-      if (id != null) {
-        if (!CAMERA_ID.matcher(id).matches()) {
-          problems.add(path + ".id: '" + id + "' must be 1 to 64 of A-Z a-z 0-9 _ -");
-        } else if (!ids.add(id)) {
-          problems.add(path + ".id: '" + id + "' is used by another camera");
-        }
-      }
-      if (url != null) {
-        Secrets.rememberFromUrl(url);
-        CameraSource.problem(url).ifPresent(p -> problems.add(path + ".url: " + p + " (" + Secrets.mask(url) + ")"));
-      }
-      String transport = string(camera, path + ".rtspTransport", "rtspTransport", CameraConfig.DEFAULT_RTSP_TRANSPORT);
-      if (!RTSP_TRANSPORTS.contains(transport)) {
-        problems.add(path + ".rtspTransport: '" + transport + "' is not one of " + String.join(", ", RTSP_TRANSPORTS));
-      } else if (camera.containsKey("rtspTransport") && url != null && CameraSource.of(url) != CameraSource.RTSP) {
-        problems.add(path + ".rtspTransport: only for rtsp:// and rtsps:// cameras");
-      }
-      String passthrough = string(camera, path + ".passthrough", "passthrough", "auto");
-      if (!Set.of("auto", "always", "never").contains(passthrough)) {
-        problems.add(path + ".passthrough: '" + passthrough + "' is not one of auto, always, never");
-        passthrough = "auto";
-      }
-      String output = string(camera, path + ".output", "output", "auto");
-      if (!Set.of("auto", "jpeg", "mp4").contains(output)) {
-        problems.add(path + ".output: '" + output + "' is not one of auto, jpeg, mp4");
-        output = "auto";
-      }
-      boolean onDemand = bool(camera, path + ".onDemand", "onDemand", false);
-      if (camera.containsKey("idleStop") && !onDemand) {
-        problems.add(path + ".idleStop: only with \"onDemand\": true");
-      }
-      CameraConfig parsed = new CameraConfig(id, name, url,
-          bool(camera, path + ".enabled", "enabled", true),
-          transport,
-          seconds(camera, path + ".timeout", "timeout", CameraConfig.DEFAULT_TIMEOUT.toMillis() / 1000.0),
-          secretsRemembered(strings(camera, path + ".inputArgs", "inputArgs",
-              "a list of strings, one per argument (never one shell string)")),
-          optionalInteger(camera, path + ".width", "width", 16, 7680),
-          optionalInteger(camera, path + ".height", "height", 16, 4320),
-          optionalNumber(camera, path + ".fps", "fps", 0.1, 120),
-          integer(camera, path + ".quality", "quality", CameraConfig.DEFAULT_QUALITY, 2, 31),
-          CameraConfig.Passthrough.valueOf(passthrough.toUpperCase(java.util.Locale.ROOT)),
-          CameraConfig.Output.valueOf(output.toUpperCase(java.util.Locale.ROOT)),
-          onDemand,
-          seconds(camera, path + ".idleStop", "idleStop", CameraConfig.DEFAULT_IDLE_STOP.toMillis() / 1000.0));
-      if (parsed.passthrough() == CameraConfig.Passthrough.ALWAYS && parsed.reshapes()) {
-        problems.add(path + ".passthrough: \"always\" copies the source, so width, height and fps cannot apply");
-      }
-      if (parsed.output() == CameraConfig.Output.MP4 && parsed.reshapes()) {
-        problems.add(path + ".output: \"mp4\" sends the source's video as it is, so width, height and fps cannot apply");
-      }
-      if (parsed.output() == CameraConfig.Output.MP4 && parsed.passthrough() == CameraConfig.Passthrough.ALWAYS) {
-        problems.add(path + ".output: \"mp4\" is for H.264 and H.265 sources, and passthrough \"always\" says MJPEG");
-      }
-      cameras.add(parsed);
+      cameras.add(camera(camera, path, ids));
     }
     return cameras;
+  }
+
+  /** One camera at {@code path}; {@code ids} holds the ids of the cameras before it, and gets its own. */
+  private CameraConfig camera(JsonObject camera, String path, Set<String> ids) {
+    allowOnly(camera, path + ".", CAMERA_KEYS);
+    String id = required(camera, path + ".id", "id");
+    String url = required(camera, path + ".url", "url");
+    String name = string(camera, path + ".name", "name", id);
+    checkId(id, path, ids);
+    if (url != null) {
+      Secrets.rememberFromUrl(url);
+      CameraSource.problem(url).ifPresent(p -> problems.add(path + ".url: " + p + " (" + Secrets.mask(url) + ")"));
+    }
+    String transport = rtspTransport(camera, path, url);
+    String passthrough = oneOf(camera, path, "passthrough", List.of("auto", "always", "never"));
+    String output = oneOf(camera, path, "output", List.of("auto", "jpeg", "mp4"));
+    boolean onDemand = bool(camera, path + ".onDemand", "onDemand", false);
+    if (camera.containsKey("idleStop") && !onDemand) {
+      problems.add(path + ".idleStop: only with \"onDemand\": true");
+    }
+    CameraConfig parsed = new CameraConfig(id, name, url,
+        bool(camera, path + ".enabled", "enabled", true),
+        transport,
+        seconds(camera, path + ".timeout", "timeout", CameraConfig.DEFAULT_TIMEOUT.toMillis() / 1000.0),
+        secretsRemembered(strings(camera, path + ".inputArgs", "inputArgs",
+            "a list of strings, one per argument (never one shell string)")),
+        optionalInteger(camera, path + ".width", "width", 16, 7680),
+        optionalInteger(camera, path + ".height", "height", 16, 4320),
+        optionalNumber(camera, path + ".fps", "fps", 0.1, 120),
+        integer(camera, path + ".quality", "quality", CameraConfig.DEFAULT_QUALITY, 2, 31),
+        CameraConfig.Passthrough.valueOf(passthrough.toUpperCase(java.util.Locale.ROOT)),
+        CameraConfig.Output.valueOf(output.toUpperCase(java.util.Locale.ROOT)),
+        onDemand,
+        seconds(camera, path + ".idleStop", "idleStop", CameraConfig.DEFAULT_IDLE_STOP.toMillis() / 1000.0));
+    checkCombinations(parsed, path);
+    return parsed;
+  }
+
+  private void checkId(String id, String path, Set<String> ids) {
+    if (id == null) {
+      return;
+    }
+    if (!CAMERA_ID.matcher(id).matches()) {
+      problems.add(path + ".id: '" + id + "' must be 1 to 64 of A-Z a-z 0-9 _ -");
+    } else if (!ids.add(id)) {
+      problems.add(path + ".id: '" + id + "' is used by another camera");
+    }
+  }
+
+  private String rtspTransport(JsonObject camera, String path, String url) {
+    String transport = string(camera, path + ".rtspTransport", "rtspTransport", CameraConfig.DEFAULT_RTSP_TRANSPORT);
+    if (!RTSP_TRANSPORTS.contains(transport)) {
+      problems.add(path + ".rtspTransport: '" + transport + "' is not one of " + String.join(", ", RTSP_TRANSPORTS));
+    } else if (camera.containsKey("rtspTransport") && url != null && CameraSource.of(url) != CameraSource.RTSP) {
+      problems.add(path + ".rtspTransport: only for rtsp:// and rtsps:// cameras");
+    }
+    return transport;
+  }
+
+  /** One of {@code allowed}, the first being the default: what a wrong value counts as, once named. */
+  private String oneOf(JsonObject camera, String path, String key, List<String> allowed) {
+    String value = string(camera, path + "." + key, key, allowed.get(0));
+    if (!allowed.contains(value)) {
+      problems.add(path + "." + key + ": '" + value + "' is not one of " + String.join(", ", allowed));
+      return allowed.get(0);
+    }
+    return value;
+  }
+
+  /** Settings that each are valid but not together. */
+  private void checkCombinations(CameraConfig parsed, String path) {
+    if (parsed.passthrough() == CameraConfig.Passthrough.ALWAYS && parsed.reshapes()) {
+      problems.add(path + ".passthrough: \"always\" copies the source, so width, height and fps cannot apply");
+    }
+    if (parsed.output() == CameraConfig.Output.MP4 && parsed.reshapes()) {
+      problems.add(path + ".output: \"mp4\" sends the source's video as it is, so width, height and fps cannot apply");
+    }
+    if (parsed.output() == CameraConfig.Output.MP4 && parsed.passthrough() == CameraConfig.Passthrough.ALWAYS) {
+      problems.add(path + ".output: \"mp4\" is for H.264 and H.265 sources, and passthrough \"always\" says MJPEG");
+    }
   }
 
   private void allowOnly(JsonObject object, String prefix, Set<String> allowed) {
