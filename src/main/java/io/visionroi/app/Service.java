@@ -99,6 +99,7 @@ public final class Service implements CameraRunner {
   /** @param nodeName the node's name in camera statuses, given the HTTP port it listens on */
   public static Future<Service> deploy(Vertx vertx, ServiceConfig config, Placement placement,
       IntFunction<String> nodeName) {
+    DroppedTasks.install();
     vertx.eventBus().registerDefaultCodec(Frame.class, new FrameCodec());
     vertx.eventBus().registerDefaultCodec(CameraSet.class, new LocalCodec<>(CameraSet.class));
     MeterRegistry registry = Optional.ofNullable(BackendRegistries.getDefaultNow())
