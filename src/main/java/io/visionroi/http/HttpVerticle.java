@@ -94,6 +94,22 @@ public class HttpVerticle extends AbstractVerticle {
     directory.replace(config.cameras());
     hub = new ViewerHub(vertx, registry);
     viewers = new Viewers(config, hub, directory);
+    followTheService();
+    FrontDoor door = new FrontDoor(context, config.access().maxConnections(), registry);
+    server = vertx.createHttpServer(serverOptions());
+    if (config.rtspPort() != 0) {
+      rtsp = new RtspServer(vertx, config.httpHost(), config.rtspPort(), config.access().maxConnections(),
+          new RtspAccess(config, logins, directory, viewers), registry);
+    }
+    server.connectionHandler(door.connections()).invalidRequestHandler(door.invalid())
+        .requestHandler(door.before(router())).listen()
+        .onSuccess(s -> sayWhereItListens(s.actualPort()))
+        .compose(s -> rtsp == null ? Future.<Void>succeededFuture() : rtsp.listen())
+        .onComplete(started);
+  }
+
+  /** The camera list after reloads, a refused config, the node's place in a cluster, the health counts. */
+  private void followTheService() {
     vertx.eventBus().<CameraSet>localConsumer(Addresses.CAMERAS, m -> follow(m.body()));
     vertx.eventBus().<JsonObject>localConsumer(Addresses.CONFIG, m -> configError = m.body().getString("error"));
     vertx.eventBus().<JsonObject>localConsumer(Addresses.CLUSTER, m -> {
@@ -102,7 +118,9 @@ public class HttpVerticle extends AbstractVerticle {
     });
     refreshHealthCounts();
     vertx.setPeriodic(HEALTH_COUNTS_EVERY_MILLIS, id -> refreshHealthCounts());
+  }
 
+  private Router router() {
     Router router = Router.router(vertx);
     // Health stays open for probes; everything else is checked for its origin, then asks for the
     // configured user, if any.
@@ -129,6 +147,11 @@ public class HttpVerticle extends AbstractVerticle {
     // The page for everything else, so a wrong method on an API path still gets its JSON 405.
     router.routeWithRegex("^/(?!api/|ws/).*").method(HttpMethod.GET).method(HttpMethod.HEAD)
         .handler(StaticHandler.create("webroot").setCachingEnabled(false));
+    answerErrorsInJson(router);
+    return router;
+  }
+
+  private void answerErrorsInJson(Router router) {
     router.errorHandler(401, ctx -> {
       logins.refused(ctx);
       error(ctx, 401, "authentication required");
@@ -146,11 +169,14 @@ public class HttpVerticle extends AbstractVerticle {
         error(ctx, 500, "internal error");
       }
     });
+  }
 
-    // A client that does not answer our close frame is disconnected after 2 s, not Vert.x's default 10 s.
-    // No WebSocket compression: JPEG does not compress, and deflating every frame for browsers (which
-    // all offer permessage-deflate) cost about 1 ms of CPU per frame sent.
-    FrontDoor door = new FrontDoor(context, config.access().maxConnections(), registry);
+  /**
+   * A client that does not answer our close frame is disconnected after 2 s, not Vert.x's default 10 s.
+   * No WebSocket compression: JPEG does not compress, and deflating every frame for browsers (which all
+   * offer permessage-deflate) cost about 1 ms of CPU per frame sent.
+   */
+  private HttpServerOptions serverOptions() {
     HttpServerOptions options = new HttpServerOptions().setHost(config.httpHost()).setPort(config.httpPort())
         .setWebSocketClosingTimeout(CLOSING_TIMEOUT_SECONDS)
         .setIdleTimeout(IDLE_TIMEOUT_SECONDS)
@@ -160,26 +186,19 @@ public class HttpVerticle extends AbstractVerticle {
       options.setSsl(true).setKeyCertOptions(new PemKeyCertOptions().setCertPath(config.tls().certPath())
           .setKeyPath(config.tls().keyPath()));
     }
-    server = vertx.createHttpServer(options);
-    if (config.rtspPort() != 0) {
-      rtsp = new RtspServer(vertx, config.httpHost(), config.rtspPort(), config.access().maxConnections(),
-          new RtspAccess(config, logins, directory, viewers), registry);
+    return options;
+  }
+
+  /** The address, and aloud what a port beyond loopback without a password or TLS exposes. */
+  private void sayWhereItListens(int port) {
+    LOG.info("listening on {}://{}:{}/", config.tls() == null ? "http" : "https", config.httpHost(), port);
+    if (config.open() && !HttpAccess.isLoopback(config.httpHost())) {
+      LOG.warn("http.anonymous is true: anyone who can reach {}:{} can watch every camera and restart them",
+          config.httpHost(), port);
+    } else if (config.tls() == null && !HttpAccess.isLoopback(config.httpHost())) {
+      LOG.warn("http.auth over plain HTTP on {}:{}: the password crosses the network readable by anyone on"
+          + " the way; set http.tls.cert and http.tls.key", config.httpHost(), port);
     }
-    server.connectionHandler(door.connections()).invalidRequestHandler(door.invalid())
-        .requestHandler(door.before(router)).listen()
-        .onSuccess(s -> {
-          LOG.info("listening on {}://{}:{}/", config.tls() == null ? "http" : "https", config.httpHost(),
-              s.actualPort());
-          if (config.open() && !HttpAccess.isLoopback(config.httpHost())) {
-            LOG.warn("http.anonymous is true: anyone who can reach {}:{} can watch every camera and restart them",
-                config.httpHost(), s.actualPort());
-          } else if (config.tls() == null && !HttpAccess.isLoopback(config.httpHost())) {
-            LOG.warn("http.auth over plain HTTP on {}:{}: the password crosses the network readable by anyone on"
-                + " the way; set http.tls.cert and http.tls.key", config.httpHost(), s.actualPort());
-          }
-        })
-        .compose(s -> rtsp == null ? Future.<Void>succeededFuture() : rtsp.listen())
-        .onComplete(started);
   }
 
   @Override
