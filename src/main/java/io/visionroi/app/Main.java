@@ -101,8 +101,7 @@ public final class Main {
           config.tls() == null ? "http" : "https", service.httpPort());
     } catch (RuntimeException e) {
       if (rootCause(e) instanceof BindException bind) {
-        LOG.error("cannot listen on {}:{}: {} (set http.port or HTTP_PORT)", config.httpHost(), config.httpPort(),
-            bind.getMessage());
+        LOG.error("{}", bind.getMessage()); // says which port, and the key that sets it
       } else {
         LOG.error("cannot start: {}", e.getMessage(), e);
       }

@@ -103,6 +103,8 @@ public class HttpVerticle extends AbstractVerticle {
     }
     server.connectionHandler(door.connections()).invalidRequestHandler(door.invalid())
         .requestHandler(door.before(router())).listen()
+        .recover(e -> Future.failedFuture(PortTaken.asBindException(e, config.httpHost(), config.httpPort(),
+            "the page and the API", "http.port or HTTP_PORT")))
         .onSuccess(s -> sayWhereItListens(s.actualPort()))
         .compose(s -> rtsp == null ? Future.<Void>succeededFuture() : rtsp.listen())
         .onComplete(started);

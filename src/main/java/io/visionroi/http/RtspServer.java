@@ -45,6 +45,8 @@ final class RtspServer {
     server = vertx.createNetServer(new NetServerOptions().setHost(host).setPort(port)
         .setIdleTimeout(RtspConnection.SESSION_TIMEOUT_SECONDS));
     return server.connectHandler(this::connected).listen()
+        .recover(e -> Future.failedFuture(PortTaken.asBindException(e, host, port, "the RTSP re-stream",
+            "rtsp.port or RTSP_PORT, 0 for no re-stream")))
         .onSuccess(s -> LOG.info("RTSP re-stream on rtsp://{}:{}/CAMERA_ID", host, s.actualPort()))
         .mapEmpty();
   }

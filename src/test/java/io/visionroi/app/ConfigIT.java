@@ -41,6 +41,21 @@ class ConfigIT {
     assertTrue(out.contains("cameras[0].colour: unknown key"), out);
   }
 
+  /** A port another program holds: exit 1, naming the port's use and the key that moves it. */
+  @Test
+  void aTakenRtspPortIsNamedWithItsKey() throws Exception {
+    try (ServerSocket taken = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      Path file = write("{\"http\": {\"port\": 0}, \"rtsp\": {\"port\": " + taken.getLocalPort()
+          + "}, \"cameras\": []}");
+      try (JarProcess jar = JarProcess.startRaw(dir, List.of("--config", file.toString()))) {
+        assertEquals(1, jar.awaitExit(20_000), String.join("\n", jar.output));
+        String out = String.join("\n", jar.output);
+        assertTrue(out.contains("cannot listen on 127.0.0.1:" + taken.getLocalPort() + " for the RTSP re-stream")
+            && out.contains("set rtsp.port or RTSP_PORT"), out);
+      }
+    }
+  }
+
   @Test
   void beyondLoopbackAClusterNeedsItsOwnNameAndKeyAndHttpAPasswordAndAQuorumIsAtLeastTwo() throws Exception {
     Path config = write("{\"cameras\": []}");
