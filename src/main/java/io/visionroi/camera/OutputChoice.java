@@ -20,9 +20,8 @@ final class OutputChoice {
   /** Its line is the camera worker's, under that name as before. */
   private static final Logger LOG = LoggerFactory.getLogger(CameraVerticle.class);
   private static final String MJPEG = "mjpeg";
-  private static final String H264 = "h264";
-  /** What an MP4 output can carry: what browsers decode through Media Source Extensions. */
-  private static final Set<String> MP4_CODECS = Set.of(H264, "hevc");
+  /** What an MP4 output can carry: H.264 and H.265 as the camera sent them. */
+  private static final Set<String> MP4_CODECS = Set.of("h264", "hevc");
 
   private final CameraConfig camera;
   /** The source's codec as the last ffmpeg named it; null until then. */
@@ -84,9 +83,10 @@ final class OutputChoice {
   }
 
   /**
-   * MP4 when the config says so, or (auto) for an H.264 source that needs no size or rate change. Before any
-   * ffmpeg has named the codec, an RTSP camera is taken for H.264, as nearly all are (a wrong guess costs one
-   * restart, as for MJPEG).
+   * MP4 when the config says so, or (auto) for an H.264 or H.265 source that needs no size or rate change:
+   * its ffmpeg then only copies, JPEG is encoded only while someone wants it, and the RTSP re-stream has the
+   * camera's own video. Before any ffmpeg has named the codec, an RTSP camera is taken for H.264 or H.265, as
+   * nearly all are (a wrong guess costs one restart, as for MJPEG).
    */
   private StreamFormat outputFor() {
     return switch (camera.output()) {
@@ -94,7 +94,7 @@ final class OutputChoice {
       case MP4 -> StreamFormat.MP4;
       case AUTO -> camera.reshapes() || camera.passthrough() == CameraConfig.Passthrough.ALWAYS ? StreamFormat.JPEG
           : sourceCodec == null ? (camera.source() == CameraSource.RTSP ? StreamFormat.MP4 : StreamFormat.JPEG)
-          : H264.equals(sourceCodec) ? StreamFormat.MP4 : StreamFormat.JPEG;
+          : MP4_CODECS.contains(sourceCodec) ? StreamFormat.MP4 : StreamFormat.JPEG;
     };
   }
 }

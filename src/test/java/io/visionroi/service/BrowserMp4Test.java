@@ -38,7 +38,7 @@ class BrowserMp4Test {
     hevc = opened.open(RtspCamera.h265(2).size("320x240").start());
     service = opened.open(RunningService.start(new JsonObject("{\"stream\": {\"outageGrace\": 1.5, \"outageRetry\": 0.75},"
         + " \"cameras\": [{\"id\": \"door\", \"url\": \"" + door.url() + "\"},"
-        + " {\"id\": \"hevc\", \"url\": \"" + hevc.url() + "\", \"output\": \"mp4\"}]}")));
+        + " {\"id\": \"hevc\", \"url\": \"" + hevc.url() + "\"}]}"))); // auto: MP4 for H.265 too
     browser = opened.open(Chromium.startOrSkip("BrowserMp4Test"));
   }
 

@@ -98,11 +98,10 @@ class RtspRestreamTest {
   }
 
   @Test
-  void anOnDemandH265CameraStartsForItsFirstReader() throws Exception {
+  void anOnDemandH265CameraStartsForItsFirstReaderWithItsOwnVideo() throws Exception {
     RtspCamera camera = opened.open(RtspCamera.h265(1).size("320x240").start());
     int rtspPort = FreePort.onLoopback();
-    RunningService service = start(rtspPort, "{\"id\": \"yard\", \"url\": \"" + camera.url() + "\", \"onDemand\": true,"
-        + " \"output\": \"mp4\"}",
+    RunningService service = start(rtspPort, "{\"id\": \"yard\", \"url\": \"" + camera.url() + "\", \"onDemand\": true}",
         new JsonObject());
     assertEquals("stopped", service.status("yard").getString("state"));
     Path file = dir.resolve("yard.mp4");
