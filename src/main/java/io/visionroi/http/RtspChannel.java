@@ -4,6 +4,7 @@ import io.visionroi.mp4.Mp4Boxes;
 import io.visionroi.mp4.Mp4Track;
 import io.visionroi.rtsp.RtpPacketizer;
 import io.visionroi.rtsp.RtpStream;
+import io.visionroi.rtsp.RtpTransport;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.Promise;
@@ -34,6 +35,7 @@ final class RtspChannel implements ViewerChannel {
   private Handler<Void> closeHandler;
   private RtpPacketizer packetizer;
   private RtpStream stream;
+  private RtpTransport transport;
   private boolean closed;
   private String closeReason;
 
@@ -53,8 +55,9 @@ final class RtspChannel implements ViewerChannel {
     return closeReason;
   }
 
-  /** Sends the held group and everything after it on {@code stream}. */
-  void play(RtpStream stream) {
+  /** Sends the held group and everything after it on {@code stream}, by {@code transport}. */
+  void play(RtpStream stream, RtpTransport transport) {
+    this.transport = transport;
     this.stream = stream;
     List<Buffer> group = List.copyOf(held);
     held.clear();
@@ -63,7 +66,7 @@ final class RtspChannel implements ViewerChannel {
 
   @Override
   public boolean writeQueueFull() {
-    return stream != null && socket.writeQueueFull();
+    return stream != null && transport.full();
   }
 
   @Override
@@ -146,7 +149,7 @@ final class RtspChannel implements ViewerChannel {
 
   private void sendFragment(Buffer fragment) {
     for (RtpPacketizer.Picture picture : pictures.of(cameraId, packetizer, fragment)) {
-      socket.write(stream.packets(picture));
+      transport.send(stream.packets(picture));
     }
   }
 

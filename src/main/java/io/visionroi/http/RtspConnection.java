@@ -2,7 +2,10 @@ package io.visionroi.http;
 
 import io.visionroi.bus.StreamFormat;
 import io.visionroi.mp4.Mp4Track;
+import io.visionroi.rtsp.InterleavedTransport;
 import io.visionroi.rtsp.RtpStream;
+import io.visionroi.rtsp.RtpTransport;
+import io.visionroi.rtsp.UdpTransport;
 import io.visionroi.rtsp.RtspAuth;
 import io.visionroi.rtsp.RtspRequest;
 import io.visionroi.rtsp.RtspRequestReader;
@@ -20,12 +23,16 @@ import java.net.URI;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.HexFormat;
+import java.util.Locale;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.security.SecureRandom;
 
 /**
- * One reader's RTSP connection (RFC 2326): OPTIONS, DESCRIBE, SETUP (RTP interleaved on this connection;
- * UDP is answered 461, on which ffmpeg, GStreamer and VLC ask for TCP), PLAY, GET_PARAMETER and
- * SET_PARAMETER as keep-alives, TEARDOWN. One camera per connection, at {@code rtsp://HOST:PORT/{id}}. The
+ * One reader's RTSP connection (RFC 2326): OPTIONS, DESCRIBE, SETUP (RTP interleaved on this connection, or
+ * unicast UDP to the reader's address; multicast is answered 461), PLAY, GET_PARAMETER and SET_PARAMETER as
+ * keep-alives, TEARDOWN. A UDP session lasts as long as its RTSP connection, which the reader's keep-alives
+ * hold open. One camera per connection, at {@code rtsp://HOST:PORT/{id}}. The
  * reader is a {@link Mp4Viewer} of the camera on an {@link RtspChannel}, so it is let in, counted, started at a
  * keyframe and sent away exactly as a browser's MP4 viewer is; the stream ends with the connection.
  * Requests are answered one at a time, in order.
@@ -38,6 +45,8 @@ final class RtspConnection {
   static final int SESSION_TIMEOUT_SECONDS = 60;
   /** Nonces and session ids a stranger must not guess. */
   private static final SecureRandom RANDOM = new SecureRandom();
+  private static final Pattern CLIENT_PORTS = Pattern.compile("CLIENT_PORT=(\\d{1,5})(?:-(\\d{1,5}))?");
+  private static final Pattern INTERLEAVED = Pattern.compile("INTERLEAVED=(\\d{1,3})");
   private static final String METHODS = "OPTIONS, DESCRIBE, SETUP, PLAY, TEARDOWN, GET_PARAMETER, SET_PARAMETER";
 
   private final Vertx vertx;
@@ -53,6 +62,7 @@ final class RtspConnection {
   private RtspChannel channel;
   private ViewerBridge viewer;
   private RtpStream stream;
+  private RtpTransport transport;
   private String sessionId;
 
   /** @param onClosed called once the connection closed, by either side */
@@ -67,6 +77,9 @@ final class RtspConnection {
       closed = true;
       if (channel != null) {
         channel.connectionClosed();
+      }
+      if (transport != null) {
+        transport.close();
       }
       onClosed.run();
     });
@@ -144,20 +157,43 @@ final class RtspConnection {
     if (id == null || !access.knows(id)) {
       return send(RtspResponse.to(request, 404));
     }
-    String transport = request.header("Transport");
-    if (transport == null || !transport.toUpperCase(java.util.Locale.ROOT).contains("RTP/AVP/TCP")) {
-      return send(RtspResponse.to(request, 461)); // UDP is not offered: clients then ask for TCP
-    }
     if (stream != null || (sessionId != null && !inSession(request))) {
       return send(RtspResponse.to(request, 459)); // one stream per connection
     }
-    int rtpChannel = interleavedChannel(transport);
-    return readerOf(id).compose(track -> {
-      stream = new RtpStream(rtpChannel);
-      sessionId = randomHex(8);
-      return send(withSession(RtspResponse.to(request, 200)
-          .header("Transport", "RTP/AVP/TCP;unicast;interleaved=" + rtpChannel + "-" + (rtpChannel + 1))));
-    }, failure -> refuse(request, failure.getMessage()));
+    return readerOf(id).transform(described -> described.failed() ? refuse(request, described.cause().getMessage())
+        : transportFor(request.header("Transport")).compose(chosen -> {
+          if (chosen == null) {
+            return send(RtspResponse.to(request, 461)); // multicast only, or nothing the service speaks
+          }
+          transport = chosen;
+          stream = new RtpStream(chosen instanceof InterleavedTransport interleaved ? interleaved.channel() : 0);
+          sessionId = randomHex(8);
+          return send(withSession(RtspResponse.to(request, 200).header("Transport", chosen.transportHeader())));
+        }));
+  }
+
+  /**
+   * The first transport the reader offers that the service speaks: RTP on this connection, or unicast UDP to
+   * the reader's own address; null for none (multicast).
+   */
+  private Future<RtpTransport> transportFor(String offered) {
+    for (String option : offered == null ? new String[0] : offered.split(",")) {
+      String spec = option.trim().toUpperCase(Locale.ROOT);
+      if (spec.startsWith("RTP/AVP/TCP")) {
+        return Future.succeededFuture(new InterleavedTransport(socket, interleavedChannel(spec)));
+      }
+      Matcher ports = CLIENT_PORTS.matcher(spec);
+      if ((spec.startsWith("RTP/AVP;") || spec.startsWith("RTP/AVP/UDP")) && !spec.contains("MULTICAST")
+          && ports.find()) {
+        int rtp = Integer.parseInt(ports.group(1));
+        int rtcp = ports.group(2) == null ? rtp + 1 : Integer.parseInt(ports.group(2));
+        if (rtp > 0 && rtp <= 65535 && rtcp > 0 && rtcp <= 65535) {
+          return UdpTransport.open(vertx, socket.localAddress().hostAddress(), socket.remoteAddress().hostAddress(),
+              rtp, rtcp).map(RtpTransport.class::cast).otherwise((RtpTransport) null);
+        }
+      }
+    }
+    return Future.succeededFuture(null);
   }
 
   private Future<Void> play(RtspRequest request) {
@@ -169,7 +205,7 @@ final class RtspConnection {
     }
     return send(withSession(RtspResponse.to(request, 200).header("Range", "npt=0.000-")
         .header("RTP-Info", "url=" + baseOf(request.uri()) + Sdp.TRACK + ";seq=" + stream.nextSequence())))
-        .onSuccess(v -> channel.play(stream));
+        .onSuccess(v -> channel.play(stream, transport));
   }
 
   private Future<Void> teardown(RtspRequest request) {
@@ -261,7 +297,7 @@ final class RtspConnection {
   }
 
   private static int interleavedChannel(String transport) {
-    java.util.regex.Matcher m = java.util.regex.Pattern.compile("interleaved=(\\d{1,3})").matcher(transport);
+    Matcher m = INTERLEAVED.matcher(transport);
     int wanted = m.find() ? Integer.parseInt(m.group(1)) : 0;
     return wanted <= 254 ? wanted : 0;
   }

@@ -64,14 +64,16 @@ class RtspRestreamTest {
     ToolRun overHttp = opened.open(ToolRun.start("ffmpeg", "-hide_banner", "-nostdin", "-loglevel", "error",
         "-i", "http://127.0.0.1:" + service.port + "/api/cameras/door/stream.mp4", "-c", "copy", "-t", "10",
         httpFile.toString()));
-    // GStreamer asks for UDP first and takes TCP when it is refused; -v prints a line per picture at the sink.
+    // ffprobe and GStreamer ask for UDP first (and get it), ffmpeg here for TCP; -v prints a line per picture at
+    // GStreamer's sink.
     ToolRun gstreamer = opened.open(ToolRun.start("gst-launch-1.0", "-v", "rtspsrc", "location=" + restream,
         "latency=0", "!", "rtph264depay", "!", "h264parse", "!", "video/x-h264,alignment=au", "!", "fakesink",
         "silent=false"));
     ToolRun ffprobe = opened.open(ToolRun.start("ffprobe", "-v", "error", "-show_entries",
         "stream=codec_name,width,height", "-of", "compact", restream));
     assertEquals(0, ffprobe.await(20_000), ffprobe.output());
-    assertTrue(ffprobe.output().contains("stream|codec_name=h264|width=640|height=480"), ffprobe.output());
+    assertEquals("stream|codec_name=h264|width=640|height=480", ffprobe.output().strip(),
+        "over UDP, nothing refused, nothing else said");
 
     int framesBefore = browser.frames.size();
     Thread.sleep(4000);
