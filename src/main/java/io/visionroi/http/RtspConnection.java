@@ -290,10 +290,12 @@ final class RtspConnection {
   }
 
   /** The Content-Base: the camera's URL as the reader wrote it, with a slash after the id. */
-  private static String baseOf(String uri) {
+  private String baseOf(String uri) {
     URI parsed = URI.create(uri);
-    return parsed.getScheme() + "://" + parsed.getRawAuthority() + "/"
-        + parsed.getRawPath().replaceFirst("^/+", "").split("/")[0] + "/";
+    String origin = parsed.getScheme() != null && parsed.getRawAuthority() != null
+        ? parsed.getScheme() + "://" + parsed.getRawAuthority()
+        : "rtsp://" + socket.localAddress().hostAddress() + ":" + socket.localAddress().port(); // a bare path
+    return origin + "/" + parsed.getRawPath().replaceFirst("^/+", "").split("/")[0] + "/";
   }
 
   private static int interleavedChannel(String transport) {
