@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # JVM CPU per frame sent: 8 HTTP MJPEG cameras 640x480@15 passed through, and 8 RTSP H.264 sessions as MP4,
 # one viewer each (in a Node process of its own), warm. With a git revision, that revision's jar is built
-# too and both run in turn, twice, in the same run. Written to docs/BENCHMARKS.md.
-# Usage: scripts/bench-frame-cost.sh [WINDOW_SECONDS] [REVISION] (default 40, no baseline; about 8 minutes
+# too and both run in turn, four rounds, each jar first in every other round. Written to docs/BENCHMARKS.md.
+# Usage: scripts/bench-frame-cost.sh [WINDOW_SECONDS] [REVISION] (default 40, no baseline; about 16 minutes
 # per jar). Loopback only; stops by itself.
 set -euo pipefail
 cd "$(dirname "$0")/.."

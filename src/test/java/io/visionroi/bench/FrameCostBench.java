@@ -29,7 +29,7 @@ public final class FrameCostBench {
   /** At 15 fps the send path is compiled only after about a minute. */
   private static final int WARM_UP_SECONDS = 60;
   private static final int WARM_UP_VIEWERS = 10;
-  private static final int ROUNDS = 2;
+  private static final int ROUNDS = 4;
   private static final long TICKS_PER_SECOND = 100; // USER_HZ on Linux
 
   private FrameCostBench() {
@@ -52,7 +52,13 @@ public final class FrameCostBench {
         mp4.add(new JsonObject().put("id", "c" + i).put("url", h264.url()));
       }
       for (int round = 1; round <= ROUNDS; round++) {
-        for (String jar : jars) {
+        // Each jar first in every other round: whatever drifts over a run (the machine, the shared camera)
+        // must not line up with one jar.
+        List<String> order = new ArrayList<>(jars);
+        if (round % 2 == 0) {
+          java.util.Collections.reverse(order);
+        }
+        for (String jar : order) {
           for (String output : List.of("jpeg", "mp4")) {
             String row = measure(work, jar, output.equals("mp4") ? mp4 : jpeg, output, window);
             System.out.printf("round %d, %s, %s: %s", round, jar, output, row);
@@ -70,7 +76,9 @@ public final class FrameCostBench {
         + "(`-c:v copy`); *mp4*: " + CAMERAS + " sessions of one GStreamer RTSP H.264 camera (640x480@15, 1 Mbit/s, a "
         + "keyframe every 2 s) sent as MP4. One WebSocket viewer per camera (`?format=` the output) in a Node "
         + "process of its own; the jar under the systemd unit's heap, after " + WARM_UP_SECONDS + " s of warm-up "
-        + "with " + WARM_UP_VIEWERS + " viewers per camera, then a " + window + " s window. Each jar in turn, twice. "
+        + "with " + WARM_UP_VIEWERS + " viewers per camera, then a " + window + " s window. Each jar in turn, " + ROUNDS
+        + " rounds, each jar first in every other round (with one order only, a first run had charged a 15 % "
+        + "drift to the newer jar). "
         + "Targets: at most 600 µs per JPEG frame sent, 300 µs per MP4 fragment.\n\n"
         + "| round | jar | output | frames sent/s | JVM CPU | JVM µs/frame | RSS |\n"
         + "| --- | --- | --- | --- | --- | --- | --- |\n" + rows);
