@@ -2,9 +2,11 @@ package io.visionroi.cluster;
 
 import io.visionroi.support.ClusterNodes;
 import io.visionroi.support.FfmpegCensus;
+import io.visionroi.support.FreePort;
 import io.visionroi.support.JarProcess;
 import io.visionroi.support.Processes;
 import io.visionroi.support.RtspCamera;
+import io.visionroi.support.ToolRun;
 import io.visionroi.support.ViewerClient;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
@@ -32,8 +34,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * one encoder for all sessions, kept running by a plain client, so a new session waits for the next keyframe
  * as on a real camera) watched as MP4 by viewers on
  * node A, while node B joins (two cameras move to it), stops with SIGTERM (they move back) and joins again.
- * No viewer sees a gap in its fragments beyond the bound at any step, and a camera runs twice only for the
- * moment of its move, one move at a time when balancing.
+ * No viewer sees a gap in its fragments beyond the bound at any step, an RTSP reader of A's re-stream keeps
+ * its session and a forward clock throughout, and a camera runs twice only for the moment of its move, one
+ * move at a time when balancing.
  */
 class ClusterMoveIT {
 
@@ -50,11 +53,13 @@ class ClusterMoveIT {
   private final Vertx vertx = Vertx.vertx();
   private final List<RtspCamera> rtsp = new ArrayList<>();
   private final Map<String, ViewerClient> viewers = new LinkedHashMap<>();
+  private final Map<String, ToolRun> readers = new LinkedHashMap<>();
   private ClusterNodes cluster;
 
   @AfterEach
   void stopAll() {
     viewers.values().forEach(ViewerClient::close);
+    readers.values().forEach(ToolRun::close);
     if (cluster != null) {
       cluster.close();
     }
@@ -71,13 +76,18 @@ class ClusterMoveIT {
       cameras.add(new JsonObject().put("id", id).put("url", camera.url()));
     }
     cluster = new ClusterNodes(dir, new JsonObject().put("cameras", cameras));
-    JarProcess a = cluster.start("a");
+    int rtspPortA = FreePort.onLoopback();
+    JarProcess a = cluster.start("a", "RTSP_PORT=" + rtspPortA);
     int portA = a.awaitStarted(START_MILLIS);
     assertTrue(Processes.waitFor(30_000, () -> cluster.allOn(portA, true)), () -> describe(portA));
     for (String id : IDS) {
       ViewerClient viewer = ViewerClient.connect(vertx, portA, "/ws/cameras/" + id + "?format=mp4");
       assertTrue(viewer.awaitFrames(5, 10_000), id + " plays on A");
       viewers.put(id, viewer);
+      // An NVR's reader of A's re-stream, whichever node runs the camera: one session, a clock going forward.
+      readers.put(id, ToolRun.start("ffmpeg", "-hide_banner", "-nostdin", "-loglevel", "warning", "-stats",
+          "-rtsp_transport", "tcp", "-i", "rtsp://127.0.0.1:" + rtspPortA + "/" + id, "-c", "copy",
+          "-f", "matroska", "-y", "/dev/null"));
     }
 
     try (FfmpegCensus census = new FfmpegCensus(cluster)) {
@@ -92,6 +102,10 @@ class ClusterMoveIT {
 
       joinAndStep("b2", "B joins again", portA, census);
     }
+    readers.forEach((id, reader) -> {
+      assertTrue(reader.isAlive(), id + "'s RTSP reader kept its session through the moves: " + reader.output());
+      assertTrue(!reader.output().contains("Non-monoton"), id + "'s RTSP clock went forward: " + reader.output());
+    });
   }
 
   /** A node joins: two of A's cameras move to it; then the step's checks. */
