@@ -23,7 +23,7 @@ final class Mp4ResponseChannel extends ResponseChannel {
     if (isClosed()) {
       return; // ended by the init segment before this fragment, within the same offer
     }
-    boolean init = segment.length() >= Mp4Boxes.HEADER && segment.getString(4, 8).equals("ftyp");
+    boolean init = Mp4Boxes.isInitSegment(segment);
     if (init && initSent) {
       endStream("the camera's stream started again");
       return;

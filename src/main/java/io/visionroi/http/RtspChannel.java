@@ -37,7 +37,8 @@ final class RtspChannel implements ViewerChannel {
   private RtpStream stream;
   private RtpTransport transport;
   private boolean closed;
-  private String closeReason;
+  /** The close code the viewer was sent away with (1013 outage, 4415 not MP4…), 0 while it is open. */
+  private short closedWith;
 
   RtspChannel(NetSocket socket, String cameraId, RtpPictures pictures) {
     this.socket = socket;
@@ -50,9 +51,9 @@ final class RtspChannel implements ViewerChannel {
     return described.future();
   }
 
-  /** Why the viewer was closed (an outage, the camera sends JPEG…), or null while it is open. */
-  String closeReason() {
-    return closeReason;
+  /** Whether the viewer was sent away because the camera's stream is no H.264/H.265 (4415). */
+  boolean notMp4() {
+    return closedWith == CloseCodes.NOT_MP4;
   }
 
   /** Sends the held group and everything after it on {@code stream}, by {@code transport}. */
@@ -106,7 +107,7 @@ final class RtspChannel implements ViewerChannel {
     if (closed || segment.length() < Mp4Boxes.HEADER) {
       return;
     }
-    if (segment.getString(4, 8).equals("ftyp")) {
+    if (Mp4Boxes.isInitSegment(segment)) {
       onInit(segment);
     } else if (stream != null) {
       sendFragment(segment);
@@ -155,8 +156,8 @@ final class RtspChannel implements ViewerChannel {
 
   @Override
   public Future<Void> close(short code, String reason) {
-    if (closeReason == null) {
-      closeReason = reason;
+    if (closedWith == 0) {
+      closedWith = code;
     }
     if (!described.future().isComplete()) {
       // The DESCRIBE still waits: it answers with the reason, then the connection ends.

@@ -245,7 +245,7 @@ final class RtspConnection {
 
   /** The reader could not be made or described: the reason is said, and the connection ends. */
   private Future<Void> refuse(RtspRequest request, String reason) {
-    boolean notMp4 = channel != null && channel.closeReason() != null && channel.closeReason().contains("JPEG");
+    boolean notMp4 = channel != null && channel.notMp4();
     LOG.debug("RTSP reader from {} refused: {}", socket.remoteAddress(), reason);
     if (viewer != null) {
       viewer.close(CloseCodes.GOING_AWAY, reason);

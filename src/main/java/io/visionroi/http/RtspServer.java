@@ -51,11 +51,6 @@ final class RtspServer {
         .mapEmpty();
   }
 
-  /** The port listened on. */
-  int port() {
-    return server.actualPort();
-  }
-
   Future<Void> close() {
     return server == null ? Future.succeededFuture() : server.close();
   }

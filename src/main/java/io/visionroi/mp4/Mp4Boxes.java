@@ -1,5 +1,7 @@
 package io.visionroi.mp4;
 
+import io.vertx.core.buffer.Buffer;
+
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -44,6 +46,12 @@ public final class Mp4Boxes {
       }
     }
     return range;
+  }
+
+  /** Whether {@code segment} is an init segment (it begins with {@code ftyp}), not a fragment ({@code moof}). */
+  public static boolean isInitSegment(Buffer segment) {
+    return segment.length() >= HEADER && segment.getByte(4) == 'f' && segment.getByte(5) == 't'
+        && segment.getByte(6) == 'y' && segment.getByte(7) == 'p';
   }
 
   public static boolean isType(byte[] bytes, int at, String type) {

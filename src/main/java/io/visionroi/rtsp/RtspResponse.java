@@ -28,10 +28,6 @@ public final class RtspResponse {
     return response;
   }
 
-  public int status() {
-    return status;
-  }
-
   public RtspResponse header(String name, String value) {
     headers.add(new String[] {name, value});
     return this;

@@ -131,10 +131,7 @@ class ConfigIT {
 
   @Test
   void environmentOverridesTheFile() throws Exception {
-    int port;
-    try (ServerSocket socket = new ServerSocket(0)) {
-      port = socket.getLocalPort();
-    }
+    int port = io.visionroi.support.FreePort.onLoopback();
     JsonObject config = new JsonObject().put("cameras", new io.vertx.core.json.JsonArray());
     try (JarProcess jar = JarProcess.start(dir, config, "HTTP_PORT=" + port)) {
       assertEquals(port, jar.awaitStarted(20_000), "HTTP_PORT beats http.port of the file");

@@ -1029,8 +1029,7 @@ public final class RtspBench {
   private static void writeConfig(Path dir, JsonArray cameras) throws IOException {
     Path tmp = dir.resolve("config.json.tmp");
     Files.writeString(tmp, new JsonObject().put("cameras", cameras)
-        .put("http", new JsonObject().put("host", "127.0.0.1").put("port", 0))
-        .put("rtsp", new JsonObject().put("port", 0)).encodePrettily());
+        .put("http", new JsonObject().put("host", "127.0.0.1").put("port", 0)).encodePrettily());
     Files.move(tmp, dir.resolve("config.json"), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
   }
 

@@ -11,7 +11,6 @@ import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -170,10 +169,7 @@ class RtspCameraTest {
     RtspCamera mjpeg = opened.open(RtspCamera.mjpeg().size("320x240").start());
     RtspCamera locked = opened.open(RtspCamera.h264(1).size("320x240").withAuth("admin", "Sup3r-Secret").start());
     BlackholeCamera blackhole = opened.open(new BlackholeCamera());
-    int refusing;
-    try (ServerSocket free = new ServerSocket(0)) {
-      refusing = free.getLocalPort();
-    }
+    int refusing = io.visionroi.support.FreePort.onLoopback();
     SessionWatch refusedSpawns = opened.open(new SessionWatch(":" + refusing + "/"));
     SessionWatch blackholeSpawns = opened.open(new SessionWatch(":" + blackhole.port() + "/"));
     service = opened.open(RunningService.start(config(3.5, 1.5,

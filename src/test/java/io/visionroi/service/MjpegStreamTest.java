@@ -4,6 +4,7 @@ import io.visionroi.support.FakeMjpegCamera;
 import io.visionroi.support.Processes;
 import io.visionroi.support.Resources;
 import io.visionroi.support.RunningService;
+import io.visionroi.support.ToolRun;
 import io.visionroi.support.ViewerClient;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.AfterEach;
@@ -12,9 +13,6 @@ import org.junit.jupiter.api.Test;
 import java.io.InputStream;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
-import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -51,19 +49,13 @@ class MjpegStreamTest {
 
     // ffmpeg, as VLC or Home Assistant would read it: 40 parts decode, in about 4 s at the camera's 10 fps.
     long startedAt = System.currentTimeMillis();
-    Process ffmpeg = new ProcessBuilder("ffmpeg", "-hide_banner", "-nostdin", "-loglevel", "error", "-stats",
-        "-f", "mpjpeg", "-i", base + "pattern/stream.mjpeg", "-frames:v", "40", "-f", "null", "-")
-        .redirectErrorStream(true).start();
-    String out = new String(ffmpeg.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertTrue(ffmpeg.waitFor(20, TimeUnit.SECONDS));
+    ToolRun ffmpeg = opened.open(ToolRun.start("ffmpeg", "-hide_banner", "-nostdin", "-loglevel", "error", "-stats",
+        "-f", "mpjpeg", "-i", base + "pattern/stream.mjpeg", "-frames:v", "40", "-f", "null", "-"));
+    int status = ffmpeg.await(20_000);
     long took = System.currentTimeMillis() - startedAt;
-    assertEquals(0, ffmpeg.exitValue(), out);
-    Matcher frames = Pattern.compile("frame=\\s*(\\d+)").matcher(out);
-    int decoded = 0;
-    while (frames.find()) {
-      decoded = Integer.parseInt(frames.group(1));
-    }
-    assertEquals(40, decoded, out);
+    String out = ffmpeg.output();
+    assertEquals(0, status, out);
+    assertEquals(40, ffmpeg.framesRead(), out);
     assertTrue(took >= 3000 && took <= 9000, "40 frames of a 10 fps camera in about 4 s, not " + took + " ms");
 
     // The outage ends the response, so the client reconnects (VLC and Home Assistant do).

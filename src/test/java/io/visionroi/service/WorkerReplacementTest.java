@@ -39,16 +39,6 @@ class WorkerReplacementTest {
         .put("url", camera.url()).mergeIn(options)));
   }
 
-  /** The frames ffmpeg's progress line says it read so far. */
-  private static int framesRead(ToolRun ffmpeg) {
-    java.util.regex.Matcher m = java.util.regex.Pattern.compile("frame=\\s*(\\d+)").matcher(ffmpeg.output());
-    int frames = 0;
-    while (m.find()) {
-      frames = Integer.parseInt(m.group(1));
-    }
-    return frames;
-  }
-
   /** The longest time between two frames the viewer got from {@code from} on, counting up to {@code to}. */
   private static boolean isInitSegment(Buffer data) {
     return data.length() > 8 && "ftyp".equals(data.getString(4, 8));
@@ -105,7 +95,7 @@ class WorkerReplacementTest {
 
     long changedAt = System.currentTimeMillis();
     int before = mp4.frames.size();
-    int readBefore = framesRead(reader);
+    int readBefore = reader.framesRead();
     service.reload(config(camera, new JsonObject().put("timeout", 11)).put("rtsp", rtsp));
     assertTrue(Processes.waitFor(6000, () -> mp4.frames.size() > before + 5
             && mp4.frames.subList(before, mp4.frames.size()).stream().anyMatch(WorkerReplacementTest::isInitSegment)),
@@ -119,8 +109,8 @@ class WorkerReplacementTest {
     assertTrue(since.size() > init + 1, "pictures follow the new init segment");
     assertTrue(service.status("door").getLong("pid") != pid, "a new ffmpeg");
     assertFalse(mp4.closed.isDone(), "the viewer stayed connected");
-    assertTrue(Processes.waitFor(5000, () -> framesRead(reader) > readBefore + 30), "the RTSP reader goes on: "
-        + readBefore + " then " + framesRead(reader));
+    assertTrue(Processes.waitFor(5000, () -> reader.framesRead() > readBefore + 30), "the RTSP reader goes on: "
+        + readBefore + " then " + reader.framesRead());
     assertTrue(reader.isAlive(), "its session was not ended");
     assertFalse(reader.output().contains("Non-monoton"), "its timestamps went on forward: " + reader.output());
     System.out.printf("new worker's first picture at the viewer %d ms after the change%n",

@@ -46,12 +46,13 @@ public final class JarProcess implements AutoCloseable {
    * starts the jar with it.
    */
   public static JarProcess start(Path dir, JsonObject config, String... env) throws IOException {
-    return startWith(List.of(), dir, List.of("--config", writeConfig(dir, config).toString()), env);
+    return startWith(List.of(), dir, List.of("--config", writeConfig(dir, config).toString()), rtspOff(config, env));
   }
 
   /** The same with another maximum heap than the unit's ({@code "48m"}), e.g. to find where memory runs out. */
   public static JarProcess startWithHeap(Path dir, JsonObject config, String maxHeap) throws IOException {
-    return startWith(List.of(), maxHeap, dir, List.of("--config", writeConfig(dir, config).toString()));
+    return startWith(List.of(), maxHeap, dir, List.of("--config", writeConfig(dir, config).toString()),
+        rtspOff(config));
   }
 
   /**
@@ -60,14 +61,27 @@ public final class JarProcess implements AutoCloseable {
    */
   public static JarProcess startAsBackgroundJob(Path dir, JsonObject config) throws IOException {
     return startWith(List.of("bash", "-c", "trap '' INT; exec env --default-signal=INT \"$0\" \"$@\""), dir,
-        List.of("--config", writeConfig(dir, config).toString()));
+        List.of("--config", writeConfig(dir, config).toString()), rtspOff(config));
   }
 
   private static Path writeConfig(Path dir, JsonObject config) throws IOException {
     Path file = dir.resolve("config.json");
     JsonObject http = config.getJsonObject("http", new JsonObject()).copy().put("host", "127.0.0.1").put("port", 0);
-    Files.writeString(file, RunningService.withRtspOff(config).put("http", http).encodePrettily());
+    Files.writeString(file, config.copy().put("http", http).encodePrettily());
     return file;
+  }
+
+  /**
+   * The RTSP re-stream off unless the config sets it, so jars share no fixed port: by the environment, which
+   * a jar from before the re-stream (a bench's baseline) ignores, where it would refuse an {@code rtsp} key.
+   */
+  private static String[] rtspOff(JsonObject config, String... env) {
+    if (config.containsKey("rtsp") || java.util.Arrays.stream(env).anyMatch(e -> e.startsWith("RTSP_PORT="))) {
+      return env;
+    }
+    String[] withOff = java.util.Arrays.copyOf(env, env.length + 1);
+    withOff[env.length] = "RTSP_PORT=0";
+    return withOff;
   }
 
   /** Starts the jar with these arguments, as they are; {@code env} is NAME=VALUE pairs. */

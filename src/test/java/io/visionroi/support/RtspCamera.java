@@ -30,7 +30,7 @@ public final class RtspCamera implements TestCamera {
   private boolean shared;
   private boolean alwaysWatched;
   /** The plain client of {@link #alwaysWatched()} while the camera runs. */
-  private Process watcher;
+  private ToolRun watcher;
   private boolean seekOnPlay;
   private double jumpEverySeconds;
   private double jumpBySeconds;
@@ -147,12 +147,11 @@ public final class RtspCamera implements TestCamera {
     server.start(arguments);
     if (alwaysWatched) {
       try {
-        watcher = new ProcessBuilder("setpriv", "--pdeathsig", "KILL", "--", "ffmpeg", "-hide_banner", "-nostdin",
-            "-loglevel", "quiet", "-rtsp_transport", "tcp", "-i", url(), "-c", "copy", "-f", "null", "-")
-            .redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectError(ProcessBuilder.Redirect.DISCARD).start();
-      } catch (java.io.IOException e) {
+        watcher = ToolRun.start("ffmpeg", "-hide_banner", "-nostdin", "-loglevel", "quiet", "-rtsp_transport", "tcp",
+            "-i", url(), "-c", "copy", "-f", "null", "-");
+      } catch (java.io.UncheckedIOException e) {
         server.stop();
-        throw new java.io.UncheckedIOException(e);
+        throw e;
       }
     }
     return this;
@@ -205,7 +204,7 @@ public final class RtspCamera implements TestCamera {
   @Override
   public void stop() {
     if (watcher != null) {
-      watcher.destroyForcibly();
+      watcher.close();
       watcher = null;
     }
     server.stop();

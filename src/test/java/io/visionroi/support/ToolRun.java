@@ -7,12 +7,16 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * A client tool run as a process (ffmpeg, ffprobe, gst-launch-1.0) with its output (stdout and stderr) kept:
  * it dies with the test JVM, even one that is SIGKILLed, and {@link #close()} kills it.
  */
 public final class ToolRun implements AutoCloseable {
+
+  private static final Pattern PROGRESS = Pattern.compile("frame=\\s*(\\d+)");
 
   private final Process process;
   private final StringBuffer output = new StringBuffer();
@@ -65,6 +69,16 @@ public final class ToolRun implements AutoCloseable {
 
   public String output() {
     return output.toString();
+  }
+
+  /** The frames ffmpeg's progress line ({@code -stats}) says it has read so far; 0 before the first. */
+  public int framesRead() {
+    Matcher m = PROGRESS.matcher(output());
+    int frames = 0;
+    while (m.find()) {
+      frames = Integer.parseInt(m.group(1));
+    }
+    return frames;
   }
 
   @Override
